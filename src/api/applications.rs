@@ -1,0 +1,297 @@
+//! Applying online: answers (validated by the same domain functions the browser
+//! runs), materials, the check-your-answers step, submission and the receipt.
+//! A draft is kept on the server from the first "continue", so nothing typed is
+//! lost to a failed validation, a closed tab or a dropped connection.
+
+use super::ApiError;
+use crate::domain::catalog::ServiceItem;
+use crate::domain::form::{FieldErrors, RawAnswers};
+use crate::domain::text::Text;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The answers step of an application.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    pub item: ServiceItem,
+    pub draft_id: Option<String>,
+    pub answers: RawAnswers,
+    /// Problems of a saved draft's answers; empty for a fresh form.
+    pub errors: FieldErrors,
+    /// Today in China, `YYYY-MM-DD`: the browser validates dates against the
+    /// server's day, not the device clock.
+    pub today: String,
+}
+
+/// A file attached to a draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedMaterial {
+    pub material_code: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub media_type: String,
+}
+
+/// The materials step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MaterialsView {
+    pub item: ServiceItem,
+    pub draft_id: String,
+    pub uploaded: Vec<UploadedMaterial>,
+    pub max_bytes: u64,
+}
+
+/// The check-your-answers step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckView {
+    pub item: ServiceItem,
+    pub draft_id: String,
+    pub answers: RawAnswers,
+    pub errors: FieldErrors,
+    pub uploaded: Vec<UploadedMaterial>,
+    /// Required materials not yet uploaded, by code.
+    pub missing: Vec<String>,
+}
+
+/// The receipt after submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    pub tracking_number: String,
+    pub service_name: Text,
+    pub submitted_at: String,
+    pub applicant_name: String,
+    pub applicant_phone_masked: String,
+    pub promised_days: u32,
+    pub materials: Vec<(Text, String)>,
+    pub lookup_url: String,
+    pub qr_svg: String,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::api::ssr::{applicant_owner, internal};
+    use crate::server::store::{Draft, Store};
+
+    /// The draft `id` if this browser owns it; anything else looks like "not found",
+    /// so a guessed id reveals nothing.
+    pub async fn owned_draft(store: &Store, id: &str) -> Result<Draft, ApiError> {
+        let owner = applicant_owner(false).ok_or(ApiError::NotFound)?;
+        match store.draft(id).await.map_err(|e| internal("loading draft", e))? {
+            Some(d) if d.owner_hash == owner => Ok(d),
+            _ => Err(ApiError::NotFound),
+        }
+    }
+
+    pub async fn item(store: &Store, code: &str) -> Result<ServiceItem, ApiError> {
+        store.service_item(code).await.map_err(|e| internal("loading service", e))?.ok_or(ApiError::NotFound)
+    }
+
+    pub async fn uploaded(store: &Store, draft_id: &str) -> Result<Vec<UploadedMaterial>, ApiError> {
+        Ok(store
+            .materials_of_draft(draft_id)
+            .await
+            .map_err(|e| internal("listing materials", e))?
+            .into_iter()
+            .map(|m| UploadedMaterial {
+                material_code: m.material_code,
+                file_name: m.file_name,
+                size_bytes: m.size_bytes,
+                media_type: m.media_type.code().to_owned(),
+            })
+            .collect())
+    }
+
+    /// If the draft has already become a case, the receipt is where the applicant belongs.
+    pub async fn redirect_if_submitted(store: &Store, draft_id: &str) -> Result<bool, ApiError> {
+        if let Some(case) = store.case_by_draft(draft_id).await.map_err(|e| internal("checking draft", e))? {
+            leptos_axum::redirect(&format!("/receipt/{}", case.tracking_number.as_str()));
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub use crate::server::clock::today;
+}
+
+#[server(endpoint = "applications/form")]
+pub async fn load_application(service: String, draft: Option<String>) -> Result<ApplicationView, ApiError> {
+    use self::ssr::*;
+    use crate::api::ssr::state;
+    use crate::domain::form::validate_answers;
+    let store = state().store;
+    let item = item(&store, &service).await?;
+    let today = today();
+    let Some(draft_id) = draft.filter(|d| !d.is_empty()) else {
+        return Ok(ApplicationView { item, draft_id: None, answers: RawAnswers::new(), errors: FieldErrors::default(), today: today.to_string() });
+    };
+    let d = owned_draft(&store, &draft_id).await?;
+    if d.service_code != item.code {
+        return Err(ApiError::NotFound);
+    }
+    redirect_if_submitted(&store, &d.id).await?;
+    let errors = validate_answers(&item.form, &d.answers, today).err().unwrap_or_default();
+    Ok(ApplicationView { item, draft_id: Some(d.id), answers: d.answers, errors, today: today.to_string() })
+}
+
+/// Saves the answers (always, valid or not, so nothing typed is lost) and sends the
+/// applicant on: back to the form with its problems, or to the materials step.
+#[server(endpoint = "applications/answers")]
+pub async fn save_answers(service: String, draft: Option<String>, answers: RawAnswers) -> Result<(), ApiError> {
+    use self::ssr::*;
+    use crate::api::ssr::{applicant_owner, internal, state};
+    use crate::domain::form::validate_answers;
+    use crate::server::{clock, store::Draft};
+    let store = state().store;
+    let item = item(&store, &service).await?;
+    if !item.can_apply_online() {
+        return Err(ApiError::Forbidden);
+    }
+    let owner = applicant_owner(true).ok_or(ApiError::Forbidden)?;
+    // Keep only this form's fields, each within a bound far above any field's limit.
+    let answers: RawAnswers = item
+        .form
+        .fields
+        .iter()
+        .filter_map(|f| answers.get(&f.name).map(|v| (f.name.clone(), v.chars().take(4 * crate::domain::form::LONG_TEXT_MAX_LENGTH as usize).collect())))
+        .collect();
+    let now = clock::now_ms();
+    let existing = match draft.filter(|d| !d.is_empty()) {
+        Some(id) => Some(owned_draft(&store, &id).await?),
+        None => None,
+    };
+    if let Some(d) = &existing {
+        if d.service_code != item.code {
+            return Err(ApiError::NotFound);
+        }
+        if redirect_if_submitted(&store, &d.id).await? {
+            return Ok(());
+        }
+    }
+    let draft = Draft {
+        id: existing.as_ref().map(|d| d.id.clone()).unwrap_or_else(clock::random_token),
+        owner_hash: owner,
+        service_code: item.code.clone(),
+        created_at: existing.as_ref().map_or(now, |d| d.created_at),
+        updated_at: now,
+        answers,
+    };
+    store.save_draft(&draft).await.map_err(|e| internal("saving draft", e))?;
+    match validate_answers(&item.form, &draft.answers, today()) {
+        Ok(_) => leptos_axum::redirect(&format!("/apply/{}/materials", draft.id)),
+        Err(_) => leptos_axum::redirect(&format!("/services/{}/apply?draft={}#error-summary", item.code, draft.id)),
+    }
+    Ok(())
+}
+
+#[server(endpoint = "applications/materials")]
+pub async fn load_materials(draft: String) -> Result<MaterialsView, ApiError> {
+    use self::ssr::*;
+    use crate::api::ssr::state;
+    let st = state();
+    let d = owned_draft(&st.store, &draft).await?;
+    redirect_if_submitted(&st.store, &d.id).await?;
+    let item = item(&st.store, &d.service_code).await?;
+    let uploaded = uploaded(&st.store, &d.id).await?;
+    Ok(MaterialsView { item, draft_id: d.id, uploaded, max_bytes: st.settings.upload_max_bytes })
+}
+
+#[server(endpoint = "applications/check")]
+pub async fn load_check(draft: String) -> Result<CheckView, ApiError> {
+    use self::ssr::*;
+    use crate::api::ssr::state;
+    use crate::domain::form::validate_answers;
+    let store = state().store;
+    let d = owned_draft(&store, &draft).await?;
+    redirect_if_submitted(&store, &d.id).await?;
+    let item = item(&store, &d.service_code).await?;
+    let uploaded = uploaded(&store, &d.id).await?;
+    let errors = validate_answers(&item.form, &d.answers, today()).err().unwrap_or_default();
+    let missing = item
+        .materials
+        .iter()
+        .filter(|m| m.required && !uploaded.iter().any(|u| u.material_code == m.code))
+        .map(|m| m.code.clone())
+        .collect();
+    Ok(CheckView { item, draft_id: d.id, answers: d.answers, errors, uploaded, missing })
+}
+
+/// Turns the draft into a case. Idempotent: the draft id is the idempotency key,
+/// so a double click or a retried request lands on the same receipt.
+#[server(endpoint = "applications/submit")]
+pub async fn submit_application(draft: String) -> Result<(), ApiError> {
+    use self::ssr::*;
+    use crate::api::ssr::{internal, state};
+    use crate::domain::form::{APPLICANT_NAME, APPLICANT_PHONE, validate_answers};
+    use crate::server::{clock, store::NewCase};
+    let st = state();
+    let d = owned_draft(&st.store, &draft).await?;
+    if redirect_if_submitted(&st.store, &d.id).await? {
+        return Ok(());
+    }
+    let item = item(&st.store, &d.service_code).await?;
+    let uploaded = uploaded(&st.store, &d.id).await?;
+    let missing = item.materials.iter().any(|m| m.required && !uploaded.iter().any(|u| u.material_code == m.code));
+    let Ok(answers) = validate_answers(&item.form, &d.answers, today()) else {
+        leptos_axum::redirect(&format!("/apply/{}/check", d.id));
+        return Ok(());
+    };
+    if missing {
+        leptos_axum::redirect(&format!("/apply/{}/check", d.id));
+        return Ok(());
+    }
+    let (Some(name), Some(phone)) = (answers.get(APPLICANT_NAME), answers.get(APPLICANT_PHONE)) else {
+        return Err(internal("submitting", format!("{} lacks applicant fields", item.code)));
+    };
+    let case = st
+        .store
+        .submit_case(&NewCase {
+            draft: &d,
+            region: &st.settings.region_code,
+            department: &item.department,
+            applicant_name: name,
+            applicant_phone: phone,
+            answers: &answers.0,
+            at: clock::now_ms(),
+        })
+        .await
+        .map_err(|e| internal("submitting case", e))?;
+    tracing::info!(tracking = %case.tracking_number, service = %item.code, "case submitted");
+    leptos_axum::redirect(&format!("/receipt/{}", case.tracking_number.as_str()));
+    Ok(())
+}
+
+#[server(endpoint = "applications/receipt")]
+pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
+    use self::ssr::*;
+    use crate::api::ssr::{applicant_owner, internal, state};
+    use crate::domain::calendar::format_china_datetime;
+    use crate::domain::ids::{MobilePhone, TrackingNumber};
+    let st = state();
+    let number = TrackingNumber::parse(&tracking).map_err(|_| ApiError::NotFound)?;
+    let case = st.store.case_by_tracking(&number).await.map_err(|e| internal("loading case", e))?.ok_or(ApiError::NotFound)?;
+    if applicant_owner(false).as_deref() != Some(case.owner_hash.as_str()) {
+        return Err(ApiError::Forbidden);
+    }
+    let item = item(&st.store, &case.service_code).await?;
+    let materials = uploaded(&st.store, &case.draft_id)
+        .await?
+        .into_iter()
+        .map(|u| (item.material(&u.material_code).map(|m| m.name.clone()).unwrap_or_default(), u.file_name))
+        .collect();
+    let lookup_url = format!("{}/track?number={}", st.settings.public_url, number.as_str());
+    let qr_svg = qrcode::QrCode::new(lookup_url.as_bytes())
+        .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build())
+        .map_err(|e| internal("drawing QR code", e))?;
+    Ok(ReceiptView {
+        tracking_number: number.to_string(),
+        service_name: item.name.clone(),
+        submitted_at: format_china_datetime(case.submitted_at),
+        applicant_name: case.applicant_name,
+        applicant_phone_masked: MobilePhone::parse(&case.applicant_phone).map(|p| p.masked()).unwrap_or_default(),
+        promised_days: item.guide.promised_days,
+        materials,
+        lookup_url,
+        qr_svg,
+    })
+}

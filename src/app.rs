@@ -1,0 +1,86 @@
+//! The HTML shell, the layout every page shares, and the routes.
+
+use crate::i18n::*;
+use crate::ui::{admin, citizen, language::LanguageLink};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#991b1b"/>
+                <link rel="stylesheet" href="/pkg/portal.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body class="bg-slate-50 text-slate-900 min-h-screen flex flex-col">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Router>
+                <Layout>
+                    // Async: every page is complete HTML when it arrives, which is what
+                    // a browser without JavaScript (or before the WASM) needs.
+                    <Routes fallback=|| crate::ui::error_page(crate::api::ApiError::NotFound)>
+                        <Route path=path!("/") view=citizen::home_page::HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/services") view=citizen::catalog_page::CatalogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/services/:code") view=citizen::guide_page::GuidePage ssr=SsrMode::Async/>
+                        <Route path=path!("/services/:code/apply") view=citizen::answers_page::AnswersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/apply/:draft/materials") view=citizen::materials_page::MaterialsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/apply/:draft/check") view=citizen::check_page::CheckPage ssr=SsrMode::Async/>
+                        <Route path=path!("/receipt/:tracking") view=citizen::receipt_page::ReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("/track") view=citizen::track_page::TrackPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/login") view=admin::login_page::LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=admin::queue_page::QueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/cases/:tracking") view=admin::case_page::StaffCasePage ssr=SsrMode::Async/>
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Header with the site name and navigation, the main region, the footer.
+#[component]
+fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a href="#main" class="skip-link">{t_string!(i18n, site.skip_to_content).to_string()}</a>
+        <header class="bg-red-800 text-white">
+            <div class="mx-auto max-w-5xl px-4 py-3 flex flex-wrap items-center justify-between gap-3">
+                <a href="/" class="text-xl font-bold text-white no-underline">{t_string!(i18n, site.name).to_string()}</a>
+                <nav aria-label=t_string!(i18n, nav.main).to_string()>
+                    <ul class="flex flex-wrap items-center gap-1">
+                        <li><a class="nav-link" href="/">{t_string!(i18n, nav.home).to_string()}</a></li>
+                        <li><a class="nav-link" href="/services">{t_string!(i18n, nav.services).to_string()}</a></li>
+                        <li><a class="nav-link" href="/track">{t_string!(i18n, nav.track).to_string()}</a></li>
+                        <li><a class="nav-link" href="/admin">{t_string!(i18n, nav.admin).to_string()}</a></li>
+                        <li><LanguageLink/></li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+        <main id="main" tabindex="-1" class="mx-auto w-full max-w-5xl flex-1 px-4 py-6">{children()}</main>
+        <footer class="border-t border-slate-300 bg-white">
+            <div class="mx-auto max-w-5xl px-4 py-4 text-sm text-slate-700">
+                <p class="font-semibold">{t_string!(i18n, site.footer_hotline).to_string()}</p>
+                <p>{t_string!(i18n, site.footer_note).to_string()}</p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,11 @@
+//! The portal's rules, in pure Rust with no I/O. Compiled for the server and for the
+//! browser (WASM) alike, so a rule is written once and checked in both places.
+
+pub mod calendar;
+pub mod case;
+pub mod catalog;
+pub mod form;
+pub mod ids;
+pub mod lookup;
+pub mod material;
+pub mod text;

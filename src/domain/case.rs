@@ -1,0 +1,281 @@
+//! The case lifecycle (办件): a pure state machine shared by the server, which
+//! enforces it, and the pages, which offer only the actions it allows.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a case stands. Drafts are not cases: a case exists from submission on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// 已提交: waiting for the front desk.
+    Submitted,
+    /// 待补正: the applicant must correct something; the deadline clock is paused.
+    NeedsCorrection,
+    /// 不予受理: refused at intake, with a reason. Final.
+    Refused,
+    /// 已受理: accepted; the promised time limit runs from here.
+    Accepted,
+    /// 审查中: a department is reviewing.
+    UnderReview,
+    /// 审批通过: approved, waiting for the result to be issued.
+    Approved,
+    /// 审批不通过: rejected with reason and legal basis. Final.
+    Rejected,
+    /// 已办结: result issued. Final (until rated).
+    Issued,
+}
+
+/// What someone does to a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseAction {
+    Accept,
+    Refuse,
+    RequestCorrection,
+    Resubmit,
+    StartReview,
+    Approve,
+    Reject,
+    Issue,
+}
+
+/// Who acts. Citizens act on their own cases; staff roles act on cases in their scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Applicant,
+    /// 综合窗口: accepts, refuses, asks for correction.
+    WindowClerk,
+    /// 审批科室: reviews and decides.
+    Reviewer,
+    /// 出件窗口: issues results.
+    IssuingClerk,
+    Supervisor,
+    Admin,
+}
+
+/// Why an action cannot be taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransitionError {
+    /// The action makes no sense in the case's current status (e.g. issuing twice).
+    NotAllowedNow,
+    /// The actor's role may not take this action.
+    NotYourRole,
+    /// Refusals, rejections and correction requests must say why.
+    ReasonRequired,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 8] = [
+        CaseStatus::Submitted,
+        CaseStatus::NeedsCorrection,
+        CaseStatus::Refused,
+        CaseStatus::Accepted,
+        CaseStatus::UnderReview,
+        CaseStatus::Approved,
+        CaseStatus::Rejected,
+        CaseStatus::Issued,
+    ];
+
+    /// The stable code stored in the database and used as the i18n key `status.<code>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseStatus::Submitted => "submitted",
+            CaseStatus::NeedsCorrection => "needs_correction",
+            CaseStatus::Refused => "refused",
+            CaseStatus::Accepted => "accepted",
+            CaseStatus::UnderReview => "under_review",
+            CaseStatus::Approved => "approved",
+            CaseStatus::Rejected => "rejected",
+            CaseStatus::Issued => "issued",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CaseStatus> {
+        CaseStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Whether the case has reached an end.
+    pub fn is_final(self) -> bool {
+        matches!(self, CaseStatus::Refused | CaseStatus::Rejected | CaseStatus::Issued)
+    }
+
+    /// The status `action` leads to, if it is allowed from this one.
+    pub fn after(self, action: CaseAction) -> Option<CaseStatus> {
+        use CaseAction as A;
+        use CaseStatus as S;
+        Some(match (self, action) {
+            (S::Submitted, A::Accept) => S::Accepted,
+            (S::Submitted, A::Refuse) => S::Refused,
+            (S::Submitted, A::RequestCorrection) => S::NeedsCorrection,
+            (S::NeedsCorrection, A::Resubmit) => S::Submitted,
+            (S::Accepted, A::StartReview) => S::UnderReview,
+            (S::Accepted | S::UnderReview, A::Approve) => S::Approved,
+            (S::Accepted | S::UnderReview, A::Reject) => S::Rejected,
+            (S::Approved, A::Issue) => S::Issued,
+            _ => return None,
+        })
+    }
+
+    /// The actions `role` may take on a case in this status, in the order a clerk
+    /// would consider them.
+    pub fn actions_for(self, role: Role) -> Vec<CaseAction> {
+        CaseAction::ALL.into_iter().filter(|&a| role.may(a) && self.after(a).is_some()).collect()
+    }
+}
+
+impl CaseAction {
+    pub const ALL: [CaseAction; 8] = [
+        CaseAction::Accept,
+        CaseAction::StartReview,
+        CaseAction::Approve,
+        CaseAction::Issue,
+        CaseAction::RequestCorrection,
+        CaseAction::Refuse,
+        CaseAction::Reject,
+        CaseAction::Resubmit,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseAction::Accept => "accept",
+            CaseAction::Refuse => "refuse",
+            CaseAction::RequestCorrection => "request_correction",
+            CaseAction::Resubmit => "resubmit",
+            CaseAction::StartReview => "start_review",
+            CaseAction::Approve => "approve",
+            CaseAction::Reject => "reject",
+            CaseAction::Issue => "issue",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CaseAction> {
+        CaseAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// Actions that close a door on the applicant must give the reason.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, CaseAction::Refuse | CaseAction::Reject | CaseAction::RequestCorrection)
+    }
+}
+
+impl Role {
+    pub const STAFF: [Role; 5] = [Role::WindowClerk, Role::Reviewer, Role::IssuingClerk, Role::Supervisor, Role::Admin];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::WindowClerk => "window_clerk",
+            Role::Reviewer => "reviewer",
+            Role::IssuingClerk => "issuing_clerk",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::STAFF.into_iter().chain([Role::Applicant]).find(|r| r.code() == code)
+    }
+
+    /// 前台综合受理、后台分类审批、统一窗口出件: each step belongs to one role.
+    pub fn may(self, action: CaseAction) -> bool {
+        use CaseAction as A;
+        match self {
+            Role::Applicant => action == A::Resubmit,
+            Role::WindowClerk => matches!(action, A::Accept | A::Refuse | A::RequestCorrection),
+            Role::Reviewer => matches!(action, A::StartReview | A::Approve | A::Reject),
+            Role::IssuingClerk => action == A::Issue,
+            Role::Supervisor => false,
+            Role::Admin => action != A::Resubmit,
+        }
+    }
+
+    pub fn is_staff(self) -> bool {
+        self != Role::Applicant
+    }
+}
+
+/// Checks one transition: the role may act, the status allows it, and a reason is
+/// given where one is owed. Returns the new status.
+pub fn transition(status: CaseStatus, action: CaseAction, role: Role, note: &str) -> Result<CaseStatus, TransitionError> {
+    if !role.may(action) {
+        return Err(TransitionError::NotYourRole);
+    }
+    let next = status.after(action).ok_or(TransitionError::NotAllowedNow)?;
+    if action.needs_reason() && note.trim().is_empty() {
+        return Err(TransitionError::ReasonRequired);
+    }
+    Ok(next)
+}
+
+/// The longest note a clerk may attach to a decision.
+pub const NOTE_MAX_CHARS: usize = 500;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CaseAction as A;
+    use CaseStatus as S;
+
+    #[test]
+    fn the_whole_online_path_runs_from_submission_to_issue() {
+        let mut s = S::Submitted;
+        for (action, role) in [(A::Accept, Role::WindowClerk), (A::StartReview, Role::Reviewer), (A::Approve, Role::Reviewer), (A::Issue, Role::IssuingClerk)] {
+            s = transition(s, action, role, "").unwrap();
+        }
+        assert_eq!(s, S::Issued);
+        assert!(s.is_final());
+    }
+
+    #[test]
+    fn a_correction_returns_the_case_to_the_front_desk() {
+        let s = transition(S::Submitted, A::RequestCorrection, Role::WindowClerk, "身份证照片不清晰").unwrap();
+        assert_eq!(s, S::NeedsCorrection);
+        assert_eq!(transition(s, A::Resubmit, Role::Applicant, ""), Ok(S::Submitted));
+    }
+
+    #[test]
+    fn each_step_belongs_to_its_window() {
+        assert_eq!(transition(S::Submitted, A::Approve, Role::WindowClerk, ""), Err(TransitionError::NotYourRole));
+        assert_eq!(transition(S::Approved, A::Issue, Role::Reviewer, ""), Err(TransitionError::NotYourRole));
+        assert_eq!(transition(S::Submitted, A::Accept, Role::Applicant, ""), Err(TransitionError::NotYourRole));
+        assert_eq!(transition(S::Submitted, A::Accept, Role::Supervisor, ""), Err(TransitionError::NotYourRole));
+    }
+
+    #[test]
+    fn finished_cases_take_no_more_actions() {
+        for s in [S::Refused, S::Rejected, S::Issued] {
+            assert!(s.actions_for(Role::Admin).is_empty(), "{s:?}");
+        }
+        assert_eq!(transition(S::Issued, A::Issue, Role::IssuingClerk, ""), Err(TransitionError::NotAllowedNow));
+        assert_eq!(transition(S::Submitted, A::Issue, Role::IssuingClerk, ""), Err(TransitionError::NotAllowedNow));
+    }
+
+    #[test]
+    fn refusals_and_rejections_must_give_a_reason() {
+        assert_eq!(transition(S::Submitted, A::Refuse, Role::WindowClerk, "  "), Err(TransitionError::ReasonRequired));
+        assert_eq!(transition(S::Accepted, A::Reject, Role::Reviewer, ""), Err(TransitionError::ReasonRequired));
+        assert_eq!(transition(S::Submitted, A::Refuse, Role::WindowClerk, "不属于本部门职权范围"), Ok(S::Refused));
+    }
+
+    #[test]
+    fn the_clerk_is_offered_exactly_the_allowed_actions() {
+        assert_eq!(S::Submitted.actions_for(Role::WindowClerk), vec![A::Accept, A::RequestCorrection, A::Refuse]);
+        assert_eq!(S::Accepted.actions_for(Role::Reviewer), vec![A::StartReview, A::Approve, A::Reject]);
+        assert_eq!(S::Approved.actions_for(Role::IssuingClerk), vec![A::Issue]);
+        assert!(S::Submitted.actions_for(Role::IssuingClerk).is_empty());
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in S::ALL {
+            assert_eq!(S::from_code(s.code()), Some(s));
+        }
+        for a in A::ALL {
+            assert_eq!(A::from_code(a.code()), Some(a));
+        }
+        for r in Role::STAFF {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The catalog of service items (政务服务事项清单) and their guides (办事指南).
+//! The catalog is data under `catalog/`; these types are its schema, and
+//! [`ServiceItem::check`] is the one place that says what a valid item is.
+
+use super::form::{APPLICANT_NAME, APPLICANT_PHONE, FieldKind, FormDefinition};
+use super::text::Text;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// A department that delivers services.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub code: String,
+    pub name: Text,
+    pub phone: String,
+}
+
+/// Who a service is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Individual,
+    Enterprise,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 2] = [Audience::Individual, Audience::Enterprise];
+    pub fn code(self) -> &'static str {
+        match self {
+            Audience::Individual => "individual",
+            Audience::Enterprise => "enterprise",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Audience> {
+        Audience::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// 办理深度: how far a service can be handled online.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlingDepth {
+    /// 网上申请、现场核验: apply online, come once to show originals or collect.
+    OnlineApplication,
+    /// 全程网办: apply, decide and deliver without a visit.
+    FullyOnline,
+}
+
+impl HandlingDepth {
+    pub const ALL: [HandlingDepth; 2] = [HandlingDepth::OnlineApplication, HandlingDepth::FullyOnline];
+    pub fn code(self) -> &'static str {
+        match self {
+            HandlingDepth::OnlineApplication => "online_application",
+            HandlingDepth::FullyOnline => "fully_online",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<HandlingDepth> {
+        HandlingDepth::ALL.into_iter().find(|d| d.code() == code)
+    }
+}
+
+/// A document the guide asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    /// Stable key within the item: lowercase letters, digits and `_`.
+    pub code: String,
+    pub name: Text,
+    pub required: bool,
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// 办事指南: everything a citizen should know before applying.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guide {
+    pub conditions: Vec<Text>,
+    pub legal_basis: Vec<Text>,
+    pub fee: Text,
+    /// 法定时限, in working days.
+    pub statutory_days: u32,
+    /// 承诺时限, in working days; 0 means handled immediately.
+    pub promised_days: u32,
+    /// How many times the applicant must come in person (0 for 全程网办).
+    pub onsite_visits: u32,
+    pub result: Text,
+    pub consultation_phone: String,
+    pub complaint_phone: String,
+}
+
+/// 政务服务事项: one service a department delivers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceItem {
+    /// Stable item code, e.g. `MKT-0001`.
+    pub code: String,
+    pub department: String,
+    pub audience: Vec<Audience>,
+    pub handling_depth: HandlingDepth,
+    #[serde(default)]
+    pub popular: bool,
+    pub name: Text,
+    pub summary: Text,
+    pub guide: Guide,
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    pub form: FormDefinition,
+}
+
+/// What is wrong with a catalog entry, naming the field as a path
+/// (`materials[2].name.zh`) so the person editing the file can find it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogProblem {
+    pub field: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for CatalogProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+fn is_key(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z')) && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_')) && s.len() <= 40
+}
+
+fn is_item_code(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn check_text(problems: &mut Vec<CatalogProblem>, field: &str, text: &Text) {
+    if text.zh.trim().is_empty() {
+        problems.push(CatalogProblem { field: format!("{field}.zh"), problem: "must not be empty".into() });
+    }
+    if text.en.trim().is_empty() {
+        problems.push(CatalogProblem { field: format!("{field}.en"), problem: "must not be empty".into() });
+    }
+}
+
+impl ServiceItem {
+    /// Every problem of this item; empty when it may be published.
+    pub fn check(&self, departments: &[Department]) -> Vec<CatalogProblem> {
+        let mut p = Vec::new();
+        let mut problem = |field: &str, problem: &str| {
+            p.push(CatalogProblem { field: field.to_owned(), problem: problem.to_owned() });
+        };
+        if !is_item_code(&self.code) {
+            problem("code", "must be 1–32 characters of A–Z, 0–9 and -");
+        }
+        if !departments.iter().any(|d| d.code == self.department) {
+            problem("department", "names no department in departments.toml");
+        }
+        if self.audience.is_empty() {
+            problem("audience", "must name at least one of individual, enterprise");
+        }
+        if self.guide.promised_days > self.guide.statutory_days {
+            problem("guide.promised_days", "must not exceed guide.statutory_days");
+        }
+        if self.handling_depth == HandlingDepth::FullyOnline && self.guide.onsite_visits > 0 {
+            problem("guide.onsite_visits", "must be 0 for a fully online item");
+        }
+        if self.guide.conditions.is_empty() {
+            problem("guide.conditions", "must list at least one condition");
+        }
+        if self.guide.legal_basis.is_empty() {
+            problem("guide.legal_basis", "must cite at least one legal basis");
+        }
+        let mut p2 = Vec::new();
+        check_text(&mut p2, "name", &self.name);
+        check_text(&mut p2, "summary", &self.summary);
+        check_text(&mut p2, "guide.fee", &self.guide.fee);
+        check_text(&mut p2, "guide.result", &self.guide.result);
+        for (i, t) in self.guide.conditions.iter().enumerate() {
+            check_text(&mut p2, &format!("guide.conditions[{i}]"), t);
+        }
+        for (i, t) in self.guide.legal_basis.iter().enumerate() {
+            check_text(&mut p2, &format!("guide.legal_basis[{i}]"), t);
+        }
+        let mut seen = HashSet::new();
+        for (i, m) in self.materials.iter().enumerate() {
+            if !is_key(&m.code) {
+                p2.push(CatalogProblem { field: format!("materials[{i}].code"), problem: "must be a lowercase key".into() });
+            }
+            if !seen.insert(m.code.as_str()) {
+                p2.push(CatalogProblem { field: format!("materials[{i}].code"), problem: "is used twice".into() });
+            }
+            check_text(&mut p2, &format!("materials[{i}].name"), &m.name);
+        }
+        let mut seen = HashSet::new();
+        for (i, f) in self.form.fields.iter().enumerate() {
+            let at = format!("form.fields[{i}]");
+            if !is_key(&f.name) {
+                p2.push(CatalogProblem { field: format!("{at}.name"), problem: "must be a lowercase key".into() });
+            }
+            if !seen.insert(f.name.as_str()) {
+                p2.push(CatalogProblem { field: format!("{at}.name"), problem: "is used twice".into() });
+            }
+            check_text(&mut p2, &format!("{at}.label"), &f.label);
+            if f.kind == FieldKind::Select && f.options.is_empty() {
+                p2.push(CatalogProblem { field: format!("{at}.options"), problem: "a select needs options".into() });
+            }
+            if let (Some(min), Some(max)) = (f.min_length, f.max_length) {
+                if min > max {
+                    p2.push(CatalogProblem { field: format!("{at}.min_length"), problem: "exceeds max_length".into() });
+                }
+            }
+        }
+        let kind_of = |name: &str| self.form.fields.iter().find(|f| f.name == name).map(|f| (f.kind, f.required));
+        if kind_of(APPLICANT_NAME) != Some((FieldKind::Text, true)) {
+            p2.push(CatalogProblem { field: "form.fields".into(), problem: format!("needs a required text field `{APPLICANT_NAME}`") });
+        }
+        if kind_of(APPLICANT_PHONE) != Some((FieldKind::Mobile, true)) {
+            p2.push(CatalogProblem { field: "form.fields".into(), problem: format!("needs a required mobile field `{APPLICANT_PHONE}`") });
+        }
+        p.extend(p2);
+        p
+    }
+
+    /// Whether a citizen can start an application online.
+    pub fn can_apply_online(&self) -> bool {
+        matches!(self.handling_depth, HandlingDepth::OnlineApplication | HandlingDepth::FullyOnline)
+    }
+
+    pub fn material(&self, code: &str) -> Option<&Material> {
+        self.materials.iter().find(|m| m.code == code)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::form::{DateRange, FieldDefinition};
+
+    fn t(s: &str) -> Text {
+        Text { zh: s.into(), en: s.into() }
+    }
+
+    pub(crate) fn sample_item() -> ServiceItem {
+        let field = |name: &str, kind| FieldDefinition {
+            name: name.into(),
+            label: t(name),
+            hint: None,
+            kind,
+            required: true,
+            min_length: None,
+            max_length: None,
+            min: None,
+            max: None,
+            date_range: DateRange::Any,
+            options: vec![],
+        };
+        ServiceItem {
+            code: "CIV-0001".into(),
+            department: "civil".into(),
+            audience: vec![Audience::Individual],
+            handling_depth: HandlingDepth::FullyOnline,
+            popular: true,
+            name: t("婚姻登记预约"),
+            summary: t("summary"),
+            guide: Guide {
+                conditions: vec![t("c")],
+                legal_basis: vec![t("l")],
+                fee: t("free"),
+                statutory_days: 5,
+                promised_days: 1,
+                onsite_visits: 0,
+                result: t("r"),
+                consultation_phone: "12345".into(),
+                complaint_phone: "12345".into(),
+            },
+            materials: vec![Material { code: "id_card".into(), name: t("id"), required: true, note: None }],
+            form: FormDefinition {
+                fields: vec![
+                    field(APPLICANT_NAME, FieldKind::Text),
+                    field(APPLICANT_PHONE, FieldKind::Mobile),
+                    field("id_number", FieldKind::ResidentId),
+                ],
+            },
+        }
+    }
+
+    pub(crate) fn sample_departments() -> Vec<Department> {
+        vec![Department { code: "civil".into(), name: t("民政局"), phone: "12345".into() }]
+    }
+
+    #[test]
+    fn a_complete_item_has_no_problems() {
+        assert_eq!(sample_item().check(&sample_departments()), vec![]);
+    }
+
+    #[test]
+    fn problems_name_the_field_to_fix() {
+        let mut item = sample_item();
+        item.guide.promised_days = 9;
+        item.materials[0].name.en.clear();
+        item.form.fields.retain(|f| f.name != APPLICANT_PHONE);
+        item.department = "nowhere".into();
+        let fields: Vec<String> = item.check(&sample_departments()).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, vec!["department", "guide.promised_days", "materials[0].name.en", "form.fields"]);
+    }
+
+    #[test]
+    fn a_fully_online_item_cannot_ask_for_a_visit() {
+        let mut item = sample_item();
+        item.guide.onsite_visits = 1;
+        assert_eq!(item.check(&sample_departments())[0].field, "guide.onsite_visits");
+    }
+}

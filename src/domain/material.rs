@@ -1,0 +1,132 @@
+//! Uploaded materials: what the portal accepts, recognised by content, never by the
+//! file's name or the type the browser claims.
+
+use serde::{Deserialize, Serialize};
+
+/// The file types a material may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+impl MediaType {
+    pub const ALL: [MediaType; 3] = [MediaType::Pdf, MediaType::Jpeg, MediaType::Png];
+
+    /// Recognises a file by its first bytes (magic numbers).
+    pub fn sniff(head: &[u8]) -> Option<MediaType> {
+        if head.starts_with(b"%PDF-") {
+            Some(MediaType::Pdf)
+        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(MediaType::Jpeg)
+        } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+            Some(MediaType::Png)
+        } else {
+            None
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "application/pdf",
+            MediaType::Jpeg => "image/jpeg",
+            MediaType::Png => "image/png",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "pdf",
+            MediaType::Jpeg => "jpeg",
+            MediaType::Png => "png",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<MediaType> {
+        MediaType::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// The `accept` attribute for file inputs: a hint to the picker, not a check.
+    pub fn accept_attribute() -> &'static str {
+        "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+    }
+}
+
+/// Why an upload was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UploadError {
+    /// No file was chosen, or it was empty.
+    Empty,
+    /// Larger than the configured limit.
+    TooLarge,
+    /// Not a PDF, JPEG or PNG, whatever its name says.
+    UnsupportedType,
+}
+
+impl UploadError {
+    /// The i18n key under `upload.`.
+    pub fn code(self) -> &'static str {
+        match self {
+            UploadError::Empty => "empty",
+            UploadError::TooLarge => "too_large",
+            UploadError::UnsupportedType => "unsupported_type",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<UploadError> {
+        [UploadError::Empty, UploadError::TooLarge, UploadError::UnsupportedType].into_iter().find(|e| e.code() == code)
+    }
+}
+
+/// Checks a complete upload: not empty, within `max_bytes`, and of an accepted type.
+pub fn check_upload(bytes: &[u8], max_bytes: u64) -> Result<MediaType, UploadError> {
+    if bytes.is_empty() {
+        return Err(UploadError::Empty);
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(UploadError::TooLarge);
+    }
+    MediaType::sniff(bytes).ok_or(UploadError::UnsupportedType)
+}
+
+/// A file size for people: `834 KB`, `2.4 MB`.
+pub fn human_size(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_recognised_by_content_not_name() {
+        assert_eq!(check_upload(b"%PDF-1.7\n...", 100), Ok(MediaType::Pdf));
+        assert_eq!(check_upload(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], 100), Ok(MediaType::Jpeg));
+        assert_eq!(check_upload(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 100), Ok(MediaType::Png));
+        // An executable renamed to .pdf, an HTML page, a ZIP: all refused.
+        assert_eq!(check_upload(b"MZ\x90\0", 100), Err(UploadError::UnsupportedType));
+        assert_eq!(check_upload(b"<html><script>", 100), Err(UploadError::UnsupportedType));
+        assert_eq!(check_upload(b"PK\x03\x04", 100), Err(UploadError::UnsupportedType));
+    }
+
+    #[test]
+    fn empty_and_oversized_files_are_refused() {
+        assert_eq!(check_upload(b"", 100), Err(UploadError::Empty));
+        assert_eq!(check_upload(&[b'%'; 101], 100), Err(UploadError::TooLarge));
+    }
+
+    #[test]
+    fn sizes_read_like_a_file_manager() {
+        assert_eq!(human_size(900), "900 B");
+        assert_eq!(human_size(834 * 1024), "834 KB");
+        assert_eq!(human_size(2_516_582), "2.4 MB");
+    }
+}

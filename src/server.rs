@@ -1,0 +1,14 @@
+//! Everything that touches the outside world: settings, the database, uploaded
+//! files, sessions. Compiled only into the server (`ssr`).
+
+pub mod auth;
+pub mod blobs;
+pub mod catalog_loader;
+pub mod clock;
+pub mod demo;
+pub mod settings;
+pub mod state;
+pub mod store;
+pub mod throttle;
+
+pub use state::AppState;

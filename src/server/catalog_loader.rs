@@ -1,0 +1,123 @@
+//! Loads the catalog files under `catalog/` into the database at start-up. Loading
+//! is idempotent (unchanged items are not rewritten), and a bad file stops start-up
+//! with a message naming the file and the field.
+
+use crate::domain::catalog::{Department, ServiceItem};
+use crate::server::store::Store;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DepartmentsFile {
+    departments: Vec<Department>,
+}
+
+/// The parsed and checked catalog, before it is stored.
+#[derive(Debug)]
+pub struct Catalog {
+    pub departments: Vec<Department>,
+    pub items: Vec<(PathBuf, ServiceItem)>,
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads and checks every catalog file. All problems of all files are reported at
+/// once, so a person fixing the catalog sees the whole list.
+pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
+    let departments_path = dir.join("departments.toml");
+    let departments = toml::from_str::<DepartmentsFile>(&read(&departments_path)?)
+        .map_err(|e| format!("{}: {e}", departments_path.display()))?
+        .departments;
+    let services_dir = dir.join("services");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&services_dir)
+        .map_err(|e| format!("{}: {e}", services_dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut problems = Vec::new();
+    let mut items: Vec<(PathBuf, ServiceItem)> = Vec::new();
+    for path in paths {
+        match toml::from_str::<ServiceItem>(&read(&path)?) {
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+            Ok(item) => {
+                for p in item.check(&departments) {
+                    problems.push(format!("{}: {p}", path.display()));
+                }
+                if let Some((other, _)) = items.iter().find(|(_, i)| i.code == item.code) {
+                    problems.push(format!("{}: code: `{}` is already used by {}", path.display(), item.code, other.display()));
+                }
+                items.push((path, item));
+            }
+        }
+    }
+    if problems.is_empty() { Ok(Catalog { departments, items }) } else { Err(problems.join("\n")) }
+}
+
+/// Stores the catalog; returns how many items were new or changed.
+pub async fn store_catalog(store: &Store, catalog: &Catalog, at: i64) -> Result<usize, String> {
+    for d in &catalog.departments {
+        store.upsert_department(d).await.map_err(|e| format!("storing department {}: {e}", d.code))?;
+    }
+    let mut changed = 0;
+    for (path, item) in &catalog.items {
+        let json = serde_json::to_vec(item).map_err(|e| e.to_string())?;
+        let hash = crate::server::clock::hex(&Sha256::digest(&json));
+        if store.upsert_service_item(item, &hash, at).await.map_err(|e| format!("storing {}: {e}", path.display()))? {
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo_catalog() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog")
+    }
+
+    #[test]
+    fn the_shipped_catalog_is_valid_and_covers_the_brief() {
+        let catalog = read_catalog(&repo_catalog()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(catalog.items.len() >= 12, "at least 12 items");
+        let departments: std::collections::HashSet<_> = catalog.items.iter().map(|(_, i)| &i.department).collect();
+        assert!(departments.len() >= 5, "at least 5 departments deliver items");
+        use crate::domain::catalog::Audience;
+        for audience in Audience::ALL {
+            assert!(catalog.items.iter().any(|(_, i)| i.audience.contains(&audience)), "{audience:?}");
+        }
+        // The real-estate "0135" classes: immediate, 1, 3 and 5 working days.
+        for days in [0, 1, 3, 5] {
+            assert!(
+                catalog.items.iter().any(|(_, i)| i.department == "natural_resources" && i.guide.promised_days == days),
+                "a real-estate item promised in {days} days"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_file_is_named_with_its_field() {
+        let dir = std::env::temp_dir().join(format!("portal-catalog-{}", crate::server::clock::random_token()));
+        std::fs::create_dir_all(dir.join("services")).unwrap();
+        std::fs::copy(repo_catalog().join("departments.toml"), dir.join("departments.toml")).unwrap();
+        let good = std::fs::read_dir(repo_catalog().join("services")).unwrap().next().unwrap().unwrap().path();
+        let text = std::fs::read_to_string(&good).unwrap();
+        // Break one file two ways: an unknown department and a missing fee.
+        let broken: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("fee"))
+            .map(|l| if l.starts_with("department") { "department = \"nowhere\"".to_owned() } else { l.to_owned() })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(dir.join("services/broken.toml"), broken).unwrap();
+        let err = read_catalog(&dir).unwrap_err();
+        assert!(err.contains("broken.toml"), "{err}");
+        assert!(err.contains("fee"), "{err}");
+    }
+}

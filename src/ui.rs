@@ -1,0 +1,195 @@
+//! Pages and components. Pages are rendered on the server as plain HTML; the few
+//! islands add what only a browser can do. Every string comes from `locales/`.
+
+pub mod admin;
+pub mod citizen;
+pub mod components;
+pub mod language;
+
+use crate::api::ApiError;
+use crate::domain::case::{CaseAction, CaseStatus, Role};
+use crate::domain::form::FieldError;
+use crate::domain::text::{Lang, fill_template};
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// The i18n context of a page.
+pub type I18n = leptos_i18n::I18nContext<Locale>;
+
+/// The language of catalog data matching the page's locale.
+pub fn lang() -> Lang {
+    match use_i18n().get_locale_untracked() {
+        Locale::en => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+/// The message template for a field error code.
+pub fn error_template(i18n: I18n, code: &str) -> String {
+    match code {
+        "required" => t_string!(i18n, errors.required).to_string(),
+        "too_short" => t_string!(i18n, errors.too_short).to_string(),
+        "too_long" => t_string!(i18n, errors.too_long).to_string(),
+        "id_length" => t_string!(i18n, errors.id_length).to_string(),
+        "id_character" => t_string!(i18n, errors.id_character).to_string(),
+        "id_region" => t_string!(i18n, errors.id_region).to_string(),
+        "id_birth_date" => t_string!(i18n, errors.id_birth_date).to_string(),
+        "id_check" => t_string!(i18n, errors.id_check).to_string(),
+        "id_birth_future" => t_string!(i18n, errors.id_birth_future).to_string(),
+        "credit_length" => t_string!(i18n, errors.credit_length).to_string(),
+        "credit_character" => t_string!(i18n, errors.credit_character).to_string(),
+        "credit_authority" => t_string!(i18n, errors.credit_authority).to_string(),
+        "credit_region" => t_string!(i18n, errors.credit_region).to_string(),
+        "credit_check" => t_string!(i18n, errors.credit_check).to_string(),
+        "mobile_length" => t_string!(i18n, errors.mobile_length).to_string(),
+        "mobile_character" => t_string!(i18n, errors.mobile_character).to_string(),
+        "mobile_prefix" => t_string!(i18n, errors.mobile_prefix).to_string(),
+        "date" => t_string!(i18n, errors.date).to_string(),
+        "date_future" => t_string!(i18n, errors.date_future).to_string(),
+        "date_past" => t_string!(i18n, errors.date_past).to_string(),
+        "integer" => t_string!(i18n, errors.integer).to_string(),
+        "too_small" => t_string!(i18n, errors.too_small).to_string(),
+        "too_large" => t_string!(i18n, errors.too_large).to_string(),
+        _ => t_string!(i18n, errors.not_an_option).to_string(),
+    }
+}
+
+/// A field error as the citizen reads it.
+pub fn field_error_message(i18n: I18n, e: &FieldError) -> String {
+    fill_template(&error_template(i18n, e.code()), &e.args())
+}
+
+pub fn status_label(i18n: I18n, s: CaseStatus) -> String {
+    match s {
+        CaseStatus::Submitted => t_string!(i18n, status.submitted).to_string(),
+        CaseStatus::NeedsCorrection => t_string!(i18n, status.needs_correction).to_string(),
+        CaseStatus::Refused => t_string!(i18n, status.refused).to_string(),
+        CaseStatus::Accepted => t_string!(i18n, status.accepted).to_string(),
+        CaseStatus::UnderReview => t_string!(i18n, status.under_review).to_string(),
+        CaseStatus::Approved => t_string!(i18n, status.approved).to_string(),
+        CaseStatus::Rejected => t_string!(i18n, status.rejected).to_string(),
+        CaseStatus::Issued => t_string!(i18n, status.issued).to_string(),
+    }
+}
+
+pub fn action_label(i18n: I18n, a: CaseAction) -> String {
+    match a {
+        CaseAction::Accept => t_string!(i18n, action.accept).to_string(),
+        CaseAction::Refuse => t_string!(i18n, action.refuse).to_string(),
+        CaseAction::RequestCorrection => t_string!(i18n, action.request_correction).to_string(),
+        CaseAction::Resubmit => t_string!(i18n, action.resubmit).to_string(),
+        CaseAction::StartReview => t_string!(i18n, action.start_review).to_string(),
+        CaseAction::Approve => t_string!(i18n, action.approve).to_string(),
+        CaseAction::Reject => t_string!(i18n, action.reject).to_string(),
+        CaseAction::Issue => t_string!(i18n, action.issue).to_string(),
+    }
+}
+
+pub fn role_label(i18n: I18n, r: Role) -> String {
+    match r {
+        Role::Applicant => t_string!(i18n, role.applicant).to_string(),
+        Role::WindowClerk => t_string!(i18n, role.window_clerk).to_string(),
+        Role::Reviewer => t_string!(i18n, role.reviewer).to_string(),
+        Role::IssuingClerk => t_string!(i18n, role.issuing_clerk).to_string(),
+        Role::Supervisor => t_string!(i18n, role.supervisor).to_string(),
+        Role::Admin => t_string!(i18n, role.admin).to_string(),
+    }
+}
+
+pub fn audience_label(i18n: I18n, code: &str) -> String {
+    match code {
+        "enterprise" => t_string!(i18n, audience.enterprise).to_string(),
+        _ => t_string!(i18n, audience.individual).to_string(),
+    }
+}
+
+pub fn depth_label(i18n: I18n, code: &str) -> String {
+    match code {
+        "fully_online" => t_string!(i18n, depth.fully_online).to_string(),
+        _ => t_string!(i18n, depth.online_application).to_string(),
+    }
+}
+
+/// "3 个工作日" or "即办".
+pub fn days_label(i18n: I18n, days: u32) -> String {
+    if days == 0 {
+        t_string!(i18n, guide.immediate).to_string()
+    } else {
+        fill_template(&t_string!(i18n, guide.days).to_string(), &[("n", days.to_string())])
+    }
+}
+
+/// The page shown for a failed load. Sets the HTTP status on the server, and sends
+/// a signed-out clerk to the sign-in page.
+pub fn error_page(e: ApiError) -> AnyView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    {
+        use axum::http::StatusCode;
+        let status = match &e {
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Unavailable | ApiError::Transport(_) => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        if e == ApiError::Unauthenticated {
+            leptos_axum::redirect("/admin/login");
+        } else if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(status);
+        }
+    }
+    let (title, body) = match e {
+        ApiError::NotFound | ApiError::Forbidden => (t_string!(i18n, common.not_found_title).to_string(), t_string!(i18n, common.not_found_body).to_string()),
+        _ => (t_string!(i18n, common.error_title).to_string(), t_string!(i18n, common.error_body).to_string()),
+    };
+    view! {
+        <leptos_meta::Title text=title.clone()/>
+        <h1 class="page-title">{title}</h1>
+        <p class="mb-4">{body}</p>
+        <a class="link" href="/">{t_string!(i18n, common.back_home).to_string()}</a>
+    }
+    .into_any()
+}
+
+/// Security headers on every response. The CSP allows only our own scripts, plus
+/// the inline bootstrap Leptos writes to wake the islands ('unsafe-inline' is
+/// needed for it until nonces are wired in) and WASM compilation.
+#[cfg(feature = "ssr")]
+pub async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    ));
+    response
+}
+
+/// Renders a page from its loaded data, or the error page. `render` is a plain
+/// function so every page reads the same: load, then render.
+pub fn load_page<T, V>(data: Resource<Result<T, ApiError>>, render: fn(T) -> V) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(value) => render(value).into_any(),
+                    Err(e) => error_page(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode_query(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}

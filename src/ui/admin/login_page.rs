@@ -1,0 +1,32 @@
+//! `/admin/login`: staff sign-in.
+
+use crate::api::staff::Login;
+use crate::i18n::*;
+use crate::ui::components::error_summary::ErrorSummary;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let failed = use_query_map().read_untracked().get("failed").is_some();
+    let problems = if failed { vec![("#username".to_owned(), t_string!(i18n, admin.login_failed).to_string())] } else { vec![] };
+    view! {
+        <Title text=format!("{} - {}", t_string!(i18n, admin.login_title), t_string!(i18n, site.name))/>
+        <h1 class="page-title">{t_string!(i18n, admin.login_title).to_string()}</h1>
+        <ErrorSummary title=t_string!(i18n, admin.login_error_title).to_string() problems=problems/>
+        <form method="post" action=Login::PATH class="card max-w-md">
+            <div class="field">
+                <label for="username" class="field-label">{t_string!(i18n, admin.username).to_string()}</label>
+                <input id="username" name="username" type="text" class="field-input" autocomplete="username" required spellcheck="false"/>
+            </div>
+            <div class="field">
+                <label for="password" class="field-label">{t_string!(i18n, admin.password).to_string()}</label>
+                <input id="password" name="password" type="password" class="field-input" autocomplete="current-password" required/>
+            </div>
+            <button type="submit" class="btn-primary">{t_string!(i18n, admin.sign_in).to_string()}</button>
+        </form>
+    }
+}

@@ -1,0 +1,10 @@
+//! The citizen's desktop pages.
+
+pub mod answers_page;
+pub mod catalog_page;
+pub mod check_page;
+pub mod guide_page;
+pub mod home_page;
+pub mod materials_page;
+pub mod receipt_page;
+pub mod track_page;

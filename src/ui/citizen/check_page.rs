@@ -1,0 +1,85 @@
+//! `/apply/{draft}/check`: step 3, check your answers, then submit.
+
+use crate::api::applications::{CheckView, SubmitApplication, load_check};
+use crate::domain::form::FieldKind;
+use crate::domain::material::human_size;
+use crate::domain::text::fill_template;
+use crate::i18n::*;
+use crate::ui::citizen::answers_page::step_heading;
+use crate::ui::components::error_summary::ErrorSummary;
+use crate::ui::{lang, load_page};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CheckPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("draft").unwrap_or_default(), load_check);
+    load_page(data, check_view)
+}
+
+fn check_view(v: CheckView) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = lang();
+    let name = v.item.name.get(lang).to_owned();
+    let answers_href = format!("/services/{}/apply?draft={}", v.item.code, v.draft_id);
+    let materials_href = format!("/apply/{}/materials", v.draft_id);
+    let mut problems: Vec<(String, String)> = Vec::new();
+    if !v.errors.is_empty() {
+        problems.push((format!("{answers_href}#error-summary"), t_string!(i18n, check.fix_answers).to_string()));
+    }
+    for code in &v.missing {
+        if let Some(m) = v.item.material(code) {
+            let text = fill_template(&t_string!(i18n, check.missing_material).to_string(), &[("name", m.name.get(lang).to_owned())]);
+            problems.push((format!("{materials_href}#material-{code}"), text));
+        }
+    }
+    let ready = problems.is_empty();
+    let change = t_string!(i18n, check.change).to_string();
+    view! {
+        <Title text=format!("{} - {name}", t_string!(i18n, check.title))/>
+        {step_heading(i18n, 3, t_string!(i18n, apply.step_check).to_string())}
+        <h1 class="page-title">{t_string!(i18n, check.title).to_string()}</h1>
+        <p class="mb-4 text-lg">{name}</p>
+        <ErrorSummary title=t_string!(i18n, check.problems_title).to_string() problems=problems/>
+        <h2 class="section-title">{t_string!(i18n, check.answers).to_string()}</h2>
+        <dl class="summary-list card">
+            {v.item.form.fields.iter().map(|f| {
+                let raw = v.answers.get(&f.name).cloned().unwrap_or_default();
+                let shown = match f.kind {
+                    FieldKind::Select => f.options.iter().find(|o| o.value == raw).map(|o| o.label.get(lang).to_owned()).unwrap_or(raw),
+                    _ => raw,
+                };
+                let shown = if shown.trim().is_empty() { t_string!(i18n, check.not_answered).to_string() } else { shown };
+                let label = f.label.get(lang).to_owned();
+                view! {
+                    <dt>{label.clone()}</dt>
+                    <dd class="whitespace-pre-line break-words">{shown}</dd>
+                    <dd class="sm:pt-3"><a class="link" href=format!("{answers_href}#field-{}", f.name)>{change.clone()}<span class="sr-only">" "{label}</span></a></dd>
+                }
+            }).collect_view()}
+        </dl>
+        <h2 class="section-title">{t_string!(i18n, check.materials).to_string()}</h2>
+        <dl class="summary-list card">
+            {v.item.materials.iter().map(|m| {
+                let uploaded = v.uploaded.iter().find(|u| u.material_code == m.code);
+                let shown = uploaded.map(|u| format!("{} ({})", u.file_name, human_size(u.size_bytes as u64))).unwrap_or_else(|| t_string!(i18n, check.none).to_string());
+                let label = m.name.get(lang).to_owned();
+                view! {
+                    <dt>{label.clone()}</dt>
+                    <dd class="break-words">{shown}</dd>
+                    <dd class="sm:pt-3"><a class="link" href=format!("{materials_href}#material-{}", m.code)>{change.clone()}<span class="sr-only">" "{label}</span></a></dd>
+                }
+            }).collect_view()}
+        </dl>
+        {ready.then(|| view! {
+            <form method="post" action=SubmitApplication::PATH class="mt-6">
+                <input type="hidden" name="draft" value=v.draft_id.clone()/>
+                <p class="mb-4">{t_string!(i18n, check.declaration).to_string()}</p>
+                <button type="submit" class="btn-primary">{t_string!(i18n, check.submit).to_string()}</button>
+            </form>
+        })}
+    }
+}

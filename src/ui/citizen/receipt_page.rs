@@ -1,0 +1,51 @@
+//! `/receipt/{tracking}`: the receipt, printable, with a QR code of the lookup link.
+
+use crate::api::applications::{ReceiptView, load_receipt};
+use crate::i18n::*;
+use crate::ui::components::print_button::PrintButton;
+use crate::ui::{days_label, lang, load_page};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("tracking").unwrap_or_default(), load_receipt);
+    load_page(data, receipt_view)
+}
+
+fn receipt_view(r: ReceiptView) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = lang();
+    let track_href = r.lookup_url.split_once("/track").map(|(_, rest)| format!("/track{rest}")).unwrap_or_else(|| "/track".into());
+    view! {
+        <Title text=format!("{} {}", t_string!(i18n, receipt.title), r.tracking_number)/>
+        <div class="success" role="status">
+            <h1 class="page-title mb-2">{t_string!(i18n, receipt.title).to_string()}</h1>
+            <p>{t_string!(i18n, receipt.tracking_number).to_string()}</p>
+            <p class="font-mono text-2xl font-bold tracking-wide sm:text-3xl" data-testid="tracking-number">{r.tracking_number.clone()}</p>
+        </div>
+        <p class="mb-4">{t_string!(i18n, receipt.keep_number).to_string()}</p>
+        <div class="grid gap-6 sm:grid-cols-[1fr_auto]">
+            <dl class="summary-list card">
+                <dt>{t_string!(i18n, receipt.service).to_string()}</dt><dd class="sm:col-span-2">{r.service_name.get(lang).to_owned()}</dd>
+                <dt>{t_string!(i18n, receipt.submitted_at).to_string()}</dt><dd class="sm:col-span-2">{r.submitted_at.clone()}</dd>
+                <dt>{t_string!(i18n, receipt.applicant).to_string()}</dt><dd class="sm:col-span-2">{format!("{} ({})", r.applicant_name, r.applicant_phone_masked)}</dd>
+                <dt>{t_string!(i18n, receipt.promised).to_string()}</dt><dd class="sm:col-span-2">{days_label(i18n, r.promised_days)}</dd>
+                <dt>{t_string!(i18n, check.materials).to_string()}</dt>
+                <dd class="sm:col-span-2"><ul>{r.materials.iter().map(|(name, file)| view! { <li>{format!("{}: {file}", name.get(lang))}</li> }).collect_view()}</ul></dd>
+            </dl>
+            <figure class="card text-center">
+                <div class="mx-auto w-40" role="img" aria-label=t_string!(i18n, receipt.qr).to_string() inner_html=r.qr_svg.clone()></div>
+                <figcaption class="mt-2 text-sm">{t_string!(i18n, receipt.qr).to_string()}</figcaption>
+            </figure>
+        </div>
+        <h2 class="section-title">{t_string!(i18n, receipt.next_steps).to_string()}</h2>
+        <p class="mb-6">{t_string!(i18n, receipt.next_steps_body).to_string()}</p>
+        <div class="no-print flex flex-wrap items-center gap-4">
+            <PrintButton label=t_string!(i18n, receipt.print).to_string()/>
+            <a class="link" href=track_href>{t_string!(i18n, receipt.track_link).to_string()}</a>
+        </div>
+    }
+}
