@@ -215,6 +215,16 @@ pub fn validate_field(field: &FieldDefinition, raw: &str, today: Date) -> Result
     Ok(Some(value))
 }
 
+impl FieldDefinition {
+    /// An answer as people read it: a select shows its option's label, not its code.
+    pub fn display_value(&self, raw: &str, lang: super::text::Lang) -> String {
+        match self.kind {
+            FieldKind::Select => self.options.iter().find(|o| o.value == raw).map_or_else(|| raw.to_owned(), |o| o.label.get(lang).to_owned()),
+            _ => raw.to_owned(),
+        }
+    }
+}
+
 /// Answers as typed, by field name.
 pub type RawAnswers = BTreeMap<String, String>;
 
@@ -376,6 +386,15 @@ mod tests {
         assert_eq!(answers.get("applicant_name"), Some("王小明"));
         assert_eq!(answers.get("applicant_phone"), Some("13800138000"));
         assert_eq!(answers.get("is_admin"), None);
+    }
+
+    #[test]
+    fn selects_display_their_option_label() {
+        let mut f = field(FieldKind::Select);
+        f.options = vec![FieldOption { value: "first".into(), label: Text { zh: "一孩".into(), en: "First child".into() } }];
+        assert_eq!(f.display_value("first", crate::domain::text::Lang::Zh), "一孩");
+        assert_eq!(f.display_value("first", crate::domain::text::Lang::En), "First child");
+        assert_eq!(field(FieldKind::Text).display_value("王小明", crate::domain::text::Lang::En), "王小明");
     }
 
     #[test]

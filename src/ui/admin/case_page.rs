@@ -2,7 +2,6 @@
 //! clerk's role may take now, as one form with a button per decision.
 
 use crate::api::staff::{DecideCase, StaffCaseView, staff_case};
-use crate::domain::form::FieldKind;
 use crate::domain::material::human_size;
 use crate::domain::text::fill_template;
 use crate::i18n::*;
@@ -97,11 +96,7 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
         <h2 class="section-title">{t_string!(i18n, admin.answers).to_string()}</h2>
         <dl class="summary-list card">
             {v.item.form.fields.iter().map(|f| {
-                let raw = v.answers.get(&f.name).cloned().unwrap_or_default();
-                let shown = match f.kind {
-                    FieldKind::Select => f.options.iter().find(|o| o.value == raw).map(|o| o.label.get(lang).to_owned()).unwrap_or(raw),
-                    _ => raw,
-                };
+                let shown = f.display_value(v.answers.get(&f.name).map(String::as_str).unwrap_or(""), lang);
                 view! { <dt>{f.label.get(lang).to_owned()}</dt><dd class="whitespace-pre-line break-words sm:col-span-2">{shown}</dd> }
             }).collect_view()}
         </dl>

@@ -1,7 +1,6 @@
 //! `/apply/{draft}/check`: step 3, check your answers, then submit.
 
 use crate::api::applications::{CheckView, SubmitApplication, load_check};
-use crate::domain::form::FieldKind;
 use crate::domain::material::human_size;
 use crate::domain::text::fill_template;
 use crate::i18n::*;
@@ -47,11 +46,7 @@ fn check_view(v: CheckView) -> impl IntoView {
         <h2 class="section-title">{t_string!(i18n, check.answers).to_string()}</h2>
         <dl class="summary-list card">
             {v.item.form.fields.iter().map(|f| {
-                let raw = v.answers.get(&f.name).cloned().unwrap_or_default();
-                let shown = match f.kind {
-                    FieldKind::Select => f.options.iter().find(|o| o.value == raw).map(|o| o.label.get(lang).to_owned()).unwrap_or(raw),
-                    _ => raw,
-                };
+                let shown = f.display_value(v.answers.get(&f.name).map(String::as_str).unwrap_or(""), lang);
                 let shown = if shown.trim().is_empty() { t_string!(i18n, check.not_answered).to_string() } else { shown };
                 let label = f.label.get(lang).to_owned();
                 view! {

@@ -1,5 +1,6 @@
 //! `/receipt/{tracking}`: the receipt, printable, with a QR code of the lookup link.
 
+use crate::api::ApiError;
 use crate::api::applications::{ReceiptView, load_receipt};
 use crate::i18n::*;
 use crate::ui::components::print_button::PrintButton;
@@ -11,13 +12,36 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("tracking").unwrap_or_default(), load_receipt);
+    let data = Resource::new(
+        move || params.read().get("tracking").unwrap_or_default(),
+        |tracking| async move {
+            // Another device's receipt: say how to follow the case instead of "not found".
+            match load_receipt(tracking).await {
+                Ok(r) => Ok(Some(r)),
+                Err(ApiError::Forbidden) => Ok(None),
+                Err(e) => Err(e),
+            }
+        },
+    );
     load_page(data, receipt_view)
 }
 
-fn receipt_view(r: ReceiptView) -> impl IntoView {
+fn receipt_view(receipt: Option<ReceiptView>) -> AnyView {
     let i18n = use_i18n();
     let lang = lang();
+    let Some(r) = receipt else {
+        #[cfg(feature = "ssr")]
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(axum::http::StatusCode::FORBIDDEN);
+        }
+        return view! {
+            <Title text=t_string!(i18n, receipt.track_link).to_string()/>
+            <h1 class="page-title">{t_string!(i18n, receipt.track_link).to_string()}</h1>
+            <p class="notice">{t_string!(i18n, receipt.not_yours).to_string()}</p>
+            <a class="btn-primary" href="/track">{t_string!(i18n, track.title).to_string()}</a>
+        }
+        .into_any();
+    };
     let track_href = r.lookup_url.split_once("/track").map(|(_, rest)| format!("/track{rest}")).unwrap_or_else(|| "/track".into());
     view! {
         <Title text=format!("{} {}", t_string!(i18n, receipt.title), r.tracking_number)/>
@@ -48,4 +72,5 @@ fn receipt_view(r: ReceiptView) -> impl IntoView {
             <a class="link" href=track_href>{t_string!(i18n, receipt.track_link).to_string()}</a>
         </div>
     }
+    .into_any()
 }
