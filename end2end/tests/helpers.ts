@@ -334,6 +334,19 @@ export async function uploadMaterial(page: Page, code: string, file: FilePayload
   await page.waitForLoadState("load");
 }
 
+/**
+ * With JavaScript: chooses a file that the upload island must refuse and presses
+ * upload. No page is loaded; the refusal shows inline, as an alert next to the input.
+ */
+export async function uploadMaterialRefusedInline(page: Page, code: string, file: FilePayload): Promise<Locator> {
+  await page.setInputFiles(`#file-${code}`, file);
+  const form = page.locator(`#material-${code} form`);
+  await form.getByRole("button", {
+    name: new RegExp(`^(?:${escapeRegExp(zh.materials.upload)}|${escapeRegExp(zh.materials.replace)})$`),
+  }).click();
+  return form.getByRole("alert");
+}
+
 /** "已上传：name（size）" for a file. */
 export function uploadedText(file: FilePayload): string {
   return fill(zh.materials.uploaded, { name: file.name, size: humanSize(file.buffer.length) });

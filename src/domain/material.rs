@@ -80,14 +80,19 @@ impl UploadError {
     }
 }
 
+/// Checks a file's size: the browser calls it before sending a file over a slow
+/// network, the server again on what actually arrived.
+pub fn check_size(size: u64, max_bytes: u64) -> Result<(), UploadError> {
+    match size {
+        0 => Err(UploadError::Empty),
+        s if s > max_bytes => Err(UploadError::TooLarge),
+        _ => Ok(()),
+    }
+}
+
 /// Checks a complete upload: not empty, within `max_bytes`, and of an accepted type.
 pub fn check_upload(bytes: &[u8], max_bytes: u64) -> Result<MediaType, UploadError> {
-    if bytes.is_empty() {
-        return Err(UploadError::Empty);
-    }
-    if bytes.len() as u64 > max_bytes {
-        return Err(UploadError::TooLarge);
-    }
+    check_size(bytes.len() as u64, max_bytes)?;
     MediaType::sniff(bytes).ok_or(UploadError::UnsupportedType)
 }
 

@@ -2,5 +2,6 @@
 
 pub mod application_form;
 pub mod error_summary;
+pub mod material_upload;
 pub mod print_button;
 pub mod timeline;

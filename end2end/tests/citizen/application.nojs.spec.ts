@@ -15,6 +15,7 @@ import {
   RECEIPT_URL,
   continueFromAnswers,
   errorSummary,
+  fakePdfFile,
   field,
   fieldError,
   fillHltForm,
@@ -88,6 +89,15 @@ test.describe("applying without JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1, name: zh.materials.title })).toBeVisible();
 
     // --- Materials: real multipart forms ------------------------------------------
+    // Without JavaScript the server's answer to a refused file is the page again,
+    // with an error summary linking to the file input.
+    const first = hltRequiredMaterials[0] ?? hltItem.materials[0];
+    await uploadMaterial(page, first.code, fakePdfFile("fake.pdf"));
+    const uploadSummary = errorSummary(page, zh.upload.error_title);
+    await expect(uploadSummary).toContainText(zh.upload.unsupported_type);
+    await expect(uploadSummary.getByRole("link")).toHaveAttribute("href", `#file-${first.code}`);
+    await expect(materialStatus(page, first.code)).toHaveText(zh.materials.not_uploaded);
+
     for (const m of hltRequiredMaterials) {
       const file = pdfFile(`${m.code}.pdf`);
       await uploadMaterial(page, m.code, file);

@@ -49,6 +49,7 @@ import {
   unknownButWellFormed,
   uploadMaterial,
   uploadedText,
+  uploadMaterialRefusedInline,
   validHltAnswers,
   waitForFormHydration,
   withWrongCheckCharacter,
@@ -123,16 +124,28 @@ test.describe("citizen and clerks, JavaScript on", () => {
     await expect(page.getByRole("heading", { level: 1, name: zh.materials.title })).toBeVisible();
     await checkA11y(page, { label: "materials" });
 
-    // A text file named .pdf is refused by its content.
+    // The upload islands mark themselves once their WASM runs.
+    await expect(page.locator('form[data-hydrated="true"]')).toHaveCount(hltItem.materials.length);
+
+    // A text file named .pdf is refused by its content (the server sniffs it), shown
+    // inline by the upload island without leaving the page.
     const first = hltRequiredMaterials[0] ?? hltItem.materials[0];
-    await uploadMaterial(page, first.code, fakePdfFile("fake.pdf"));
-    const uploadSummary = errorSummary(page, zh.upload.error_title);
-    await expect(uploadSummary).toBeVisible();
-    await expect(uploadSummary).toContainText(zh.upload.unsupported_type);
-    await expect(uploadSummary.getByRole("link")).toHaveAttribute("href", `#file-${first.code}`);
+    const refusal = await uploadMaterialRefusedInline(page, first.code, fakePdfFile("fake.pdf"));
+    await expect(refusal).toContainText(zh.upload.unsupported_type);
+    await expect(page.locator(`#file-${first.code}`)).toHaveAttribute("aria-invalid", "true");
     for (const m of hltItem.materials) {
       await expect(materialStatus(page, m.code)).toHaveText(zh.materials.not_uploaded);
     }
+
+    // A file over the 10 MB limit is refused in the browser before a byte is sent.
+    let uploadsSent = 0;
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url().includes("/materials/")) uploadsSent += 1;
+    });
+    const huge = { name: "scan.pdf", mimeType: "application/pdf", buffer: Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(10 * 1024 * 1024)]) };
+    const tooLarge = await uploadMaterialRefusedInline(page, first.code, huge);
+    await expect(tooLarge).toContainText(fill(zh.upload.too_large, { max: "10.0 MB" }));
+    expect(uploadsSent).toBe(0);
 
     // Real PDFs for every required material.
     for (const m of hltRequiredMaterials) {

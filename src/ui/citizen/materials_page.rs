@@ -2,12 +2,13 @@
 //! each upload stands alone and works without JavaScript.
 
 use crate::api::applications::{MaterialsView, load_materials};
-use crate::domain::material::{MediaType, UploadError, human_size};
+use crate::domain::material::{UploadError, human_size};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::I18n;
 use crate::ui::citizen::answers_page::step_heading;
 use crate::ui::components::error_summary::ErrorSummary;
+use crate::ui::components::material_upload::{MaterialUpload, UPLOAD_MESSAGE_CODES, UploadModel};
 use crate::ui::{lang, load_page};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -77,13 +78,16 @@ fn materials_view((v, outcome): (MaterialsView, Outcome)) -> impl IntoView {
                             Some(u) => fill_template(&t_string!(i18n, materials.uploaded).to_string(), &[("name", u.file_name.clone()), ("size", human_size(u.size_bytes as u64))]),
                             None => t_string!(i18n, materials.not_uploaded).to_string(),
                         }}</p>
-                        <form method="post" enctype="multipart/form-data" action=format!("/apply/{}/materials/{}", draft, m.code) class="flex flex-wrap items-end gap-3">
-                            <div>
-                                <label for=input_id.clone() class="field-label">{t_string!(i18n, materials.choose_file).to_string()}": "{m.name.get(lang).to_owned()}</label>
-                                <input id=input_id name="file" type="file" required accept=MediaType::accept_attribute() class="block max-w-full"/>
-                            </div>
-                            <button type="submit" class="btn-secondary">{if uploaded.is_some() { t_string!(i18n, materials.replace).to_string() } else { t_string!(i18n, materials.upload).to_string() }}</button>
-                        </form>
+                        <MaterialUpload model=UploadModel {
+                            action: format!("/apply/{}/materials/{}", draft, m.code),
+                            done_url: format!("/apply/{}/materials?uploaded={}#material-{}", draft, m.code, m.code),
+                            input_id,
+                            label: format!("{}: {}", t_string!(i18n, materials.choose_file), m.name.get(lang)),
+                            button: if uploaded.is_some() { t_string!(i18n, materials.replace).to_string() } else { t_string!(i18n, materials.upload).to_string() },
+                            max_bytes: v.max_bytes,
+                            messages: UPLOAD_MESSAGE_CODES.iter().map(|c| ((*c).to_owned(), upload_error_message(i18n, c, v.max_bytes))).collect(),
+                            progress_template: t_string!(i18n, materials.uploading).to_string(),
+                        }/>
                     </li>
                 }
             }).collect_view()}
