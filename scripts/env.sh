@@ -21,3 +21,14 @@ wait_for_http() {
     sleep 1
   done
 }
+
+# The release build of server and site, then brotli -q 11 copies of the client code
+# next to it: the server sends portal.wasm.br to browsers that accept brotli, which
+# on-the-fly compression (a lower level, every request) cannot match.
+build_site() {
+  cargo leptos build --release
+  local f
+  for f in "$REPO"/target/site/pkg/*.wasm "$REPO"/target/site/pkg/*.js "$REPO"/target/site/pkg/*.css; do
+    brotli -q 11 -f -k -o "$f.br" "$f"
+  done
+}

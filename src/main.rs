@@ -11,6 +11,7 @@ use portal::server::{AppState, auth::SessionKey, blobs::BlobStore, catalog_loade
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 
 fn fail(message: impl std::fmt::Display) -> ! {
     eprintln!("portal cannot start: {message}");
@@ -52,6 +53,8 @@ async fn main() {
         .route("/apply/{draft}/materials/{material}", post(files::upload_material).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/admin/materials/{id}", get(files::view_material))
         .route("/lang/{locale}", get(portal::ui::language::switch_language))
+        // Client code, served from the brotli copies the build makes when the browser accepts them.
+        .nest_service("/pkg", ServeDir::new(format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir)).precompressed_br())
         .leptos_routes_with_context(
             &state,
             routes,
