@@ -7,7 +7,11 @@ start_test_postgres() {
     log "using PostgreSQL at PORTAL_TEST_POSTGRES_URL"
     return 0
   fi
-  local bin port=55432
+  local bin port
+  # The first free port from 55432: a cluster left by another run must not stop this one.
+  for port in $(seq 55432 55532); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -x "$bin/initdb" ] || die "PostgreSQL is not installed (scripts/install-test-tools installs it); the store's PostgreSQL tests cannot run"
   PG_DIR=$(mktemp -d /tmp/portal-pg.XXXXXX)
