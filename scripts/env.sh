@@ -12,6 +12,14 @@ unset LEPTOS_TAILWIND_VERSION
 log() { printf '\n==> %s\n' "$*"; }
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
 
+# Installs Debian packages, as root or through sudo.
+apt_install() {
+  log "installing $* from Debian"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "$@"
+}
+
 # Waits until $1 answers HTTP, or fails after $2 seconds.
 wait_for_http() {
   local url="$1" limit="${2:-120}" i=0
