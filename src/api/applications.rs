@@ -63,7 +63,8 @@ pub struct ReceiptView {
     pub applicant_phone_masked: String,
     pub promised_days: u32,
     pub materials: Vec<(Text, String)>,
-    pub lookup_url: String,
+    /// `/track?number=…`: the lookup, number filled in. The QR code holds it as a full URL.
+    pub lookup_path: String,
     pub qr_svg: String,
 }
 
@@ -279,8 +280,8 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
         .into_iter()
         .map(|u| (item.material(&u.material_code).map(|m| m.name.clone()).unwrap_or_default(), u.file_name))
         .collect();
-    let lookup_url = format!("{}/track?number={}", st.settings.public_url, number.as_str());
-    let qr_svg = qrcode::QrCode::new(lookup_url.as_bytes())
+    let lookup_path = format!("/track?number={}", number.as_str());
+    let qr_svg = qrcode::QrCode::new(format!("{}{lookup_path}", st.settings.public_url).as_bytes())
         .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build())
         .map_err(|e| internal("drawing QR code", e))?;
     Ok(ReceiptView {
@@ -291,7 +292,7 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
         applicant_phone_masked: MobilePhone::parse(&case.applicant_phone).map(|p| p.masked()).unwrap_or_default(),
         promised_days: item.guide.promised_days,
         materials,
-        lookup_url,
+        lookup_path,
         qr_svg,
     })
 }

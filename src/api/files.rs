@@ -2,7 +2,7 @@
 //! handlers because they stream files; like server functions they are thin:
 //! authorise, call the domain, call the store.
 
-use crate::domain::material::{UploadError, check_upload};
+use crate::domain::material::{UploadAnswer, UploadError, check_upload};
 use crate::server::auth::{self, APPLICANT_COOKIE, STAFF_COOKIE};
 use crate::server::store::MaterialRecord;
 use crate::server::{AppState, clock};
@@ -37,8 +37,11 @@ pub async fn upload_material(
     let page = format!("/apply/{draft_id}/materials");
     let outcome = |result: Result<(), UploadError>| -> Response {
         match (result, json) {
-            (Ok(()), true) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"ok":true}"#).into_response(),
-            (Err(e), true) => (StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "application/json")], format!(r#"{{"ok":false,"error":"{}"}}"#, e.code())).into_response(),
+            (result, true) => {
+                let status = if result.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+                let body = serde_json::to_string(&UploadAnswer { error: result.err() }).unwrap_or_default();
+                (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+            }
             (Ok(()), false) => Redirect::to(&format!("{page}?uploaded={material_code}#material-{material_code}")).into_response(),
             (Err(e), false) => Redirect::to(&format!("{page}?error={}&material={material_code}#error-summary", e.code())).into_response(),
         }

@@ -75,9 +75,18 @@ impl UploadError {
         }
     }
 
+    pub const ALL: [UploadError; 3] = [UploadError::Empty, UploadError::TooLarge, UploadError::UnsupportedType];
+
     pub fn from_code(code: &str) -> Option<UploadError> {
-        [UploadError::Empty, UploadError::TooLarge, UploadError::UnsupportedType].into_iter().find(|e| e.code() == code)
+        UploadError::ALL.into_iter().find(|e| e.code() == code)
     }
+}
+
+/// The server's answer to an upload sent by script (`Accept: application/json`);
+/// a plain form post gets a redirect instead. One type for both ends of the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadAnswer {
+    pub error: Option<UploadError>,
 }
 
 /// Checks a file's size: the browser calls it before sending a file over a slow
@@ -126,6 +135,17 @@ mod tests {
     fn empty_and_oversized_files_are_refused() {
         assert_eq!(check_upload(b"", 100), Err(UploadError::Empty));
         assert_eq!(check_upload(&[b'%'; 101], 100), Err(UploadError::TooLarge));
+    }
+
+    #[test]
+    fn upload_answers_round_trip_as_json() {
+        for answer in [UploadAnswer { error: None }, UploadAnswer { error: Some(UploadError::TooLarge) }] {
+            let json = serde_json::to_string(&answer).unwrap();
+            assert_eq!(serde_json::from_str::<UploadAnswer>(&json).unwrap(), answer);
+        }
+        for e in UploadError::ALL {
+            assert_eq!(UploadError::from_code(e.code()), Some(e));
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::i18n::*;
 use crate::ui::I18n;
 use crate::ui::citizen::answers_page::step_heading;
 use crate::ui::components::error_summary::ErrorSummary;
-use crate::ui::components::material_upload::{MaterialUpload, UPLOAD_MESSAGE_CODES, UploadModel};
+use crate::ui::components::material_upload::{MaterialUpload, UploadModel, message_codes};
 use crate::ui::{lang, load_page};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -85,7 +85,7 @@ fn materials_view((v, outcome): (MaterialsView, Outcome)) -> impl IntoView {
                             label: format!("{}: {}", t_string!(i18n, materials.choose_file), m.name.get(lang)),
                             button: if uploaded.is_some() { t_string!(i18n, materials.replace).to_string() } else { t_string!(i18n, materials.upload).to_string() },
                             max_bytes: v.max_bytes,
-                            messages: UPLOAD_MESSAGE_CODES.iter().map(|c| ((*c).to_owned(), upload_error_message(i18n, c, v.max_bytes))).collect(),
+                            messages: message_codes().map(|c| (c.to_owned(), upload_error_message(i18n, c, v.max_bytes))).collect(),
                             progress_template: t_string!(i18n, materials.uploading).to_string(),
                         }/>
                     </li>

@@ -42,7 +42,6 @@ fn receipt_view(receipt: Option<ReceiptView>) -> AnyView {
         }
         .into_any();
     };
-    let track_href = r.lookup_url.split_once("/track").map(|(_, rest)| format!("/track{rest}")).unwrap_or_else(|| "/track".into());
     view! {
         <Title text=format!("{} {}", t_string!(i18n, receipt.title), r.tracking_number)/>
         <div class="success" role="status">
@@ -69,7 +68,7 @@ fn receipt_view(receipt: Option<ReceiptView>) -> AnyView {
         <p class="mb-6">{t_string!(i18n, receipt.next_steps_body).to_string()}</p>
         <div class="no-print flex flex-wrap items-center gap-4">
             <PrintButton label=t_string!(i18n, receipt.print).to_string()/>
-            <a class="link" href=track_href>{t_string!(i18n, receipt.track_link).to_string()}</a>
+            <a class="link" href=r.lookup_path.clone()>{t_string!(i18n, receipt.track_link).to_string()}</a>
         </div>
     }
     .into_any()

@@ -3,7 +3,7 @@
 //! pushed over a slow network only to be refused) and shows upload progress.
 //! XMLHttpRequest rather than fetch: only it reports upload progress.
 
-use crate::domain::material::{MediaType, check_size};
+use crate::domain::material::{MediaType, UploadAnswer, UploadError, check_size};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,7 @@ pub struct UploadModel {
     pub label: String,
     pub button: String,
     pub max_bytes: u64,
-    /// Messages by `UploadError` code, plus `failed` for a dropped connection.
+    /// Messages by `UploadError` code, plus [`FAILED`] for a dropped connection.
     pub messages: Vec<(String, String)>,
     /// "正在上传… {percent}%"
     pub progress_template: String,
@@ -74,11 +74,10 @@ pub fn MaterialUpload(model: UploadModel) -> impl IntoView {
                 200 => {
                     let _ = window().location().assign(&done.get_value());
                 }
-                0 => error.set(Some(message("failed"))),
                 _ => {
                     let body = request.response_text().ok().flatten().unwrap_or_default();
-                    let code = ["empty", "too_large", "unsupported_type"].into_iter().find(|c| body.contains(c)).unwrap_or("failed");
-                    error.set(Some(message(code)));
+                    let refused = serde_json::from_str::<UploadAnswer>(&body).ok().and_then(|a| a.error);
+                    error.set(Some(message(refused.map_or(FAILED, UploadError::code))));
                 }
             }
         });
@@ -86,7 +85,7 @@ pub fn MaterialUpload(model: UploadModel) -> impl IntoView {
         on_end.forget();
         if xhr.send_with_opt_form_data(Some(&data)).is_err() {
             progress.set(None);
-            error.set(Some(message("failed")));
+            error.set(Some(message(FAILED)));
         }
     };
 
@@ -114,18 +113,10 @@ pub fn MaterialUpload(model: UploadModel) -> impl IntoView {
     }
 }
 
-/// Keeps `UploadError` and the island's message codes in step.
-pub const UPLOAD_MESSAGE_CODES: [&str; 4] = ["empty", "too_large", "unsupported_type", "failed"];
+/// The message code for an upload that did not finish (no answer, or not ours).
+pub const FAILED: &str = "failed";
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::material::UploadError;
-
-    #[test]
-    fn every_upload_error_has_a_message_code() {
-        for e in [UploadError::Empty, UploadError::TooLarge, UploadError::UnsupportedType] {
-            assert!(UPLOAD_MESSAGE_CODES.contains(&e.code()));
-        }
-    }
+/// Every message code the island may show: each `UploadError`, and [`FAILED`].
+pub fn message_codes() -> impl Iterator<Item = &'static str> {
+    UploadError::ALL.into_iter().map(UploadError::code).chain([FAILED])
 }
