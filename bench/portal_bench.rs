@@ -3,7 +3,10 @@
 //!   ceiling the guide page is compared against;
 //! - `submissions N CONCURRENCY DIR`: durable case submissions through the store
 //!   (one transaction: sequence, idempotency check, case, event) next to raw SQLite
-//!   inserts of the same rows, both with WAL and synchronous=FULL.
+//!   inserts of the same rows, both with WAL and synchronous=FULL;
+//! - `queue N DIR`: N generated cases (spread over services, sites, statuses and
+//!   deadlines) in SQLite, then the queries of a clerk's queue page (a page of lines
+//!   plus every tab's count) for each kind of clerk, timed.
 
 use portal::domain::catalog::ServiceItem;
 use portal::server::catalog_loader::{read_catalog, store_catalog};
@@ -18,7 +21,8 @@ async fn main() {
     match args.get(1).map(String::as_str) {
         Some("bare") => bare(&args[2], &args[3]).await,
         Some("submissions") => submissions(args[2].parse().unwrap(), args[3].parse().unwrap(), &args[4]).await,
-        _ => eprintln!("usage: portal-bench bare ADDR FILE | submissions N CONCURRENCY DIR"),
+        Some("queue") => queue(args[2].parse().unwrap(), &args[3]).await,
+        _ => eprintln!("usage: portal-bench bare ADDR FILE | submissions N CONCURRENCY DIR | queue N DIR"),
     }
 }
 
@@ -103,6 +107,9 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
                     applicant_name: "王小明",
                     applicant_phone: "13800138000",
                     answers: &answers,
+                    site_path: "/gulou/",
+                    locale: "zh-Hans",
+                    delivery: &portal::domain::delivery::Delivery::Online,
                     at: 1_795_363_200_000 + i as i64,
                 })
                 .await
@@ -149,4 +156,134 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
     })
     .await;
     summary("raw SQLite insert", n, elapsed, lat);
+}
+
+/// Generates `n` cases straight into the tables (a fixture: submitting a million
+/// through the store would take a quarter of an hour), then times the queue page.
+async fn queue(n: usize, dir: &str) {
+    use portal::domain::calendar::Date;
+    use portal::domain::case::CaseStatus;
+    use portal::domain::ids::TrackingNumber;
+    use portal::server::store::{QueueFilter, QueueKind, QueueScope, Stage};
+    std::fs::create_dir_all(dir).unwrap();
+    let url = format!("sqlite://{dir}/portal.db");
+    let store = Store::connect(&url).await.unwrap();
+    let catalog = read_catalog(std::path::Path::new("catalog")).unwrap();
+    store_catalog(&store, &catalog, 0).await.unwrap();
+    let items: Vec<(String, Vec<String>)> = catalog.items.iter().map(|(_, i)| (i.code.clone(), i.reviewers())).collect();
+    let sites = ["/gulou/", "/gulou/dongjie/", "/gulou/wenquan/", "/gulou/dongjie/dongjie-sanfang/"];
+    // Most cases are long finished; a working set is open, as in a real hall.
+    let statuses = [
+        (CaseStatus::Issued, 80), (CaseStatus::Refused, 3), (CaseStatus::Rejected, 2), (CaseStatus::Submitted, 3),
+        (CaseStatus::UnderReview, 6), (CaseStatus::Accepted, 2), (CaseStatus::Approved, 2), (CaseStatus::NeedsCorrection, 2),
+    ];
+    let today = Date::new(2026, 11, 24).unwrap();
+    let t0 = Instant::now();
+    // Foreign keys off for the fixture only: its cases point at drafts that are never made.
+    // Nor durable writes: a fixture that is lost is generated again.
+    let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url)
+        .unwrap()
+        .foreign_keys(false)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Off);
+    let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    let mut rng: u64 = 0x2545F4914F6CDD1D;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"];
+    let mut done = 0;
+    while done < n {
+        let batch = (n - done).min(20_000);
+        let mut tx = pool.begin().await.unwrap();
+        for k in 0..batch {
+            let i = done + k;
+            let r = next();
+            let (code, reviewers) = &items[(r % items.len() as u64) as usize];
+            let site = sites[((r >> 8) % 10).min(3) as usize];
+            let mut pick = ((r >> 16) % 100) as i32;
+            let status = statuses.iter().find(|(_, w)| { pick -= w; pick < 0 }).map(|(s, _)| *s).unwrap_or(CaseStatus::Issued);
+            let day = today.plus_days(-((i as i64 * 3650) / n as i64).min(3650));
+            // Consecutive cases share a day, so the sequence is unique within each day.
+            let tracking = TrackingNumber::new("350102", day, (i % 999_999) as u32 + 1);
+            let at = (day.days_since_epoch() * 86_400_000) + (i as i64 % 86_400_000);
+            let due = day.plus_days(((r >> 24) % 20) as i64);
+            let yellow = due.plus_days(-2);
+            let phone = format!("138{:08}", (r >> 32) % 100_000_000);
+            let name = format!("{}{}", surnames[((r >> 40) % 10) as usize], i % 9973);
+            let accepted = !matches!(status, CaseStatus::Submitted | CaseStatus::Refused);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone,
+                     answers, status, submitted_at, updated_at, site_path, phone_last4, accepted_on, promised_days, due_on, yellow_on,
+                     review_departments, stage, open_due_on)
+                 VALUES ($1, $2, 'o', $3, 'x', $4, $5, '{}', $6, $7, $7, $8, $9, $10, 5, $11, $12, $13, $14, $15) RETURNING id",
+            )
+            .bind(tracking.as_str()).bind(format!("g{i}")).bind(code).bind(&name).bind(&phone[..])
+            .bind(status.code()).bind(at).bind(site).bind(&phone[7..])
+            .bind(accepted.then(|| day.to_string())).bind(accepted.then(|| due.to_string())).bind(accepted.then(|| yellow.to_string()))
+            .bind(if accepted { format!(",{},", reviewers.join(",")) } else { String::new() })
+            .bind(Stage::of(status).code()).bind(status.clock_running().then(|| due.to_string()))
+            .fetch_one(&mut *tx).await.unwrap();
+            if accepted {
+                for (pos, d) in reviewers.iter().enumerate() {
+                    let taken = pos == 0 && i % 7 == 0;
+                    let rs = match status {
+                        CaseStatus::UnderReview | CaseStatus::Accepted if taken => "in_review",
+                        CaseStatus::UnderReview | CaseStatus::Accepted => "pending",
+                        CaseStatus::Rejected => "rejected",
+                        _ => "approved",
+                    };
+                    sqlx::query("INSERT INTO case_reviews (case_id, department, position, status, reviewer, updated_at) VALUES ($1, $2, $3, $4, $5, 0)")
+                        .bind(id).bind(d).bind(pos as i64).bind(rs).bind(taken.then_some("staff:market01"))
+                        .execute(&mut *tx).await.unwrap();
+                }
+            }
+        }
+        tx.commit().await.unwrap();
+        done += batch;
+    }
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    let size = std::fs::metadata(format!("{dir}/portal.db")).map(|m| m.len()).unwrap_or(0);
+    println!("generated {n} cases in {:.1} s; database {:.0} MB", t0.elapsed().as_secs_f64(), size as f64 / 1e6);
+
+    // The queue page: one page of lines and every tab's count, per kind of clerk.
+    let (intake, review, issue, done) = (QueueKind::Stage(Stage::Intake), QueueKind::Stage(Stage::Review), QueueKind::Stage(Stage::Issue), QueueKind::Stage(Stage::Done));
+    let pages: Vec<(&str, QueueScope, Vec<QueueKind>)> = vec![
+        ("window clerk (district)", QueueScope::Sites(sites.iter().map(|s| s.to_string()).collect()), vec![intake.clone(), review.clone(), QueueKind::DueSoon, QueueKind::Overdue, done.clone(), QueueKind::All]),
+        ("window clerk (town)", QueueScope::Sites(vec!["/gulou/wenquan/".into()]), vec![intake.clone(), QueueKind::DueSoon, QueueKind::Overdue, done.clone(), QueueKind::All]),
+        ("reviewer (market)", QueueScope::Department("market".into()), vec![QueueKind::MyReviews("staff:market01".into()), QueueKind::DepartmentReviews("market".into()), QueueKind::DueSoon, QueueKind::Overdue, done.clone()]),
+        ("supervisor", QueueScope::Everything, vec![intake, review, issue, QueueKind::DueSoon, QueueKind::Overdue, done, QueueKind::All]),
+    ];
+    let rounds = 200;
+    let mut all = Vec::new();
+    for (label, scope, kinds) in &pages {
+        let mut lat = Vec::new();
+        for round in 0..rounds {
+            let t = Instant::now();
+            let kind = &kinds[round % kinds.len()];
+            // Every third page view searches (by phone digits or a name), as clerks do.
+            let filter = match round % 3 {
+                1 => QueueFilter { phone_last4: Some(format!("{:04}", round * 37 % 10_000)), ..Default::default() },
+                2 => QueueFilter { applicant_name: Some(format!("王{}", round * 13 % 9973)), ..Default::default() },
+                _ => QueueFilter::default(),
+            };
+            let rows = store.queue(scope, kind, &filter, today, None, 21).await.unwrap();
+            // The second page, by keyset.
+            if let Some(last) = rows.last() {
+                store.queue(scope, kind, &filter, today, Some(&last.keyset), 21).await.unwrap();
+            }
+            for k in kinds {
+                store.queue_count(scope, k, today, portal::api::staff::QUEUE_COUNT_CAP).await.unwrap();
+            }
+            lat.push(t.elapsed());
+        }
+        summary(&format!("queue page, {label}"), rounds, lat.iter().sum(), lat.clone());
+        all.extend(lat);
+    }
+    all.sort();
+    let p99 = all[((all.len() as f64 * 0.99) as usize).min(all.len() - 1)];
+    println!("queue page p99 over all clerks at {n} cases: {:.2} ms", p99.as_secs_f64() * 1e3);
 }

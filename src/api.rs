@@ -3,9 +3,11 @@
 //! JavaScript; they answer with redirects a browser follows.
 
 pub mod applications;
+pub mod calendar;
 pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod files;
+pub mod licences;
 pub mod lookup;
 pub mod staff;
 
@@ -49,6 +51,7 @@ pub mod ssr {
     //! Helpers every server function uses to reach the request and the state.
 
     use super::ApiError;
+    use crate::domain::access::StaffScope;
     use crate::domain::case::Role;
     use crate::server::auth::{self, APPLICANT_COOKIE, STAFF_COOKIE};
     use crate::server::{AppState, clock};
@@ -110,21 +113,73 @@ pub mod ssr {
         pub id: i64,
         pub username: String,
         pub display_name: String,
-        pub role: Role,
+        /// Roles, department and site, as `domain::access` judges them.
+        pub scope: StaffScope,
+        pub site: Option<String>,
+    }
+
+    impl Staff {
+        /// How the staff member is named in case events and the audit.
+        pub fn actor(&self) -> String {
+            format!("staff:{}", self.username)
+        }
     }
 
     pub async fn current_staff() -> Result<Option<Staff>, ApiError> {
-        let Some(cookie) = cookie(STAFF_COOKIE) else { return Ok(None) };
-        let st = state();
-        let Some(user_id) = st.session_key.verify_session(&cookie, clock::now_ms()) else { return Ok(None) };
+        staff_of_session(&state(), cookie(STAFF_COOKIE).as_deref()).await
+    }
+
+    /// The staff member a session cookie belongs to, for plain axum handlers; a
+    /// failing database counts as signed out (and is logged).
+    pub async fn staff_from_cookie(st: &AppState, session: Option<&str>) -> Option<Staff> {
+        staff_of_session(st, session).await.ok().flatten()
+    }
+
+    async fn staff_of_session(st: &AppState, session: Option<&str>) -> Result<Option<Staff>, ApiError> {
+        let Some(cookie) = session else { return Ok(None) };
+        let Some(user_id) = st.session_key.verify_session(cookie, clock::now_ms()).filter(|id| *id > 0) else { return Ok(None) };
         let user = st.store.user_by_id(user_id).await.map_err(|e| internal("loading staff", e))?;
         Ok(user.and_then(|u| {
-            let role = Role::from_code(&u.role).filter(|r| r.is_staff())?;
-            Some(Staff { id: u.id, username: u.username, display_name: u.display_name, role })
+            let roles: Vec<Role> = u.roles.into_iter().filter(|r| r.is_staff()).collect();
+            if roles.is_empty() {
+                return None;
+            }
+            let site_path = u.site.as_deref().and_then(|code| st.sites.path(code)).map(str::to_owned);
+            let scope = StaffScope { roles, department: u.department, site_path };
+            Some(Staff { id: u.id, username: u.username, display_name: u.display_name, scope, site: u.site })
         }))
     }
 
     pub async fn require_staff() -> Result<Staff, ApiError> {
         current_staff().await?.ok_or(ApiError::Unauthenticated)
+    }
+
+    /// The language the visitor reads the portal in (`zh-Hans` or `en`).
+    pub fn locale_code() -> &'static str {
+        match cookie(crate::ui::language::LOCALE_COOKIE).as_deref() {
+            Some("en") => "en",
+            _ => "zh-Hans",
+        }
+    }
+
+    /// Cookie that lets a browser which passed the lookup (tracking number and phone
+    /// digits) act on that one case for a while: correct it, download its result.
+    pub const CASE_ACCESS_COOKIE: &str = "portal_case";
+    /// Half an hour: long enough to correct an application, short on a shared computer.
+    pub const CASE_ACCESS_MS: i64 = 30 * 60 * 1000;
+
+    /// Grants this browser access to case `case_id` (after a successful lookup).
+    pub fn grant_case_access(case_id: i64) {
+        let st = state();
+        let value = st.session_key.sign_session(-case_id, clock::now_ms() + CASE_ACCESS_MS);
+        add_set_cookie(&auth::set_cookie(CASE_ACCESS_COOKIE, &value, Some(CASE_ACCESS_MS / 1000), "Strict", st.settings.secure_cookies()));
+    }
+
+    /// Whether this browser holds access to case `case_id`. Case grants are signed
+    /// with negative ids, so a staff session can never pass for one or the reverse.
+    pub fn has_case_access(case_id: i64) -> bool {
+        cookie(CASE_ACCESS_COOKIE)
+            .and_then(|c| state().session_key.verify_session(&c, clock::now_ms()))
+            .is_some_and(|id| id == -case_id)
     }
 }

@@ -45,9 +45,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/apply/:draft/check") view=citizen::check_page::CheckPage ssr=SsrMode::Async/>
                         <Route path=path!("/receipt/:tracking") view=citizen::receipt_page::ReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("/track") view=citizen::track_page::TrackPage ssr=SsrMode::Async/>
+                        <Route path=path!("/track/:tracking/correct") view=citizen::correction_page::CorrectionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/verify/:code") view=citizen::verify_page::VerifyPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/login") view=admin::login_page::LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::queue_page::QueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/cases/:tracking") view=admin::case_page::StaffCasePage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/calendar") view=admin::calendar_page::CalendarPage ssr=SsrMode::Async/>
                     </Routes>
                 </Layout>
             </Router>

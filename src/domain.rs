@@ -1,11 +1,18 @@
 //! The portal's rules, in pure Rust with no I/O. Compiled for the server and for the
 //! browser (WASM) alike, so a rule is written once and checked in both places.
 
+pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod catalog;
+pub mod correction;
+pub mod deadline;
+pub mod delivery;
 pub mod form;
 pub mod ids;
+pub mod licence;
 pub mod lookup;
 pub mod material;
+pub mod review;
+pub mod site;
 pub mod text;

@@ -1,17 +1,13 @@
 //! Server entry: loads settings, the database and the catalog, then serves the portal.
+//!
+//! `portal` serves; `portal verify-audit` checks every audit chain in the database
+//! and names the first broken event of each broken chain (exit status 1 if any).
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
-use portal::api::files;
-use portal::app::{App, shell};
+use portal::server::notify::{LogGateway, spawn_worker};
 use portal::server::{AppState, auth::SessionKey, blobs::BlobStore, catalog_loader, clock, demo, settings::Settings, store::Store, throttle::Throttle};
 use std::net::SocketAddr;
-use std::sync::Arc;
-use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use std::sync::{Arc, RwLock};
 
 fn fail(message: impl std::fmt::Display) -> ! {
     eprintln!("portal cannot start: {message}");
@@ -25,6 +21,30 @@ async fn main() {
         .init();
 
     let settings = Settings::load(std::path::Path::new("Leptos.toml")).unwrap_or_else(|e| fail(e));
+    let command = std::env::args().nth(1);
+    match command.as_deref() {
+        None | Some("serve") => serve(settings).await,
+        Some("verify-audit") => verify_audit(settings).await,
+        Some(other) => fail(format!("unknown command `{other}`; use `portal` (serve) or `portal verify-audit`")),
+    }
+}
+
+async fn verify_audit(settings: Settings) {
+    let store = Store::connect(&settings.database_url).await.unwrap_or_else(|e| fail(format!("database {}: {e}", settings.database_url)));
+    match store.verify_all_chains().await {
+        Ok((checked, breaks)) if breaks.is_empty() => println!("verify-audit: {checked} chains checked, all intact"),
+        Ok((checked, breaks)) => {
+            println!("verify-audit: {checked} chains checked, {} broken:", breaks.len());
+            for b in breaks {
+                println!("  {b}");
+            }
+            std::process::exit(1);
+        }
+        Err(e) => fail(format!("verify-audit: {e}")),
+    }
+}
+
+async fn serve(settings: Settings) {
     let mut conf = get_configuration(Some("Cargo.toml")).unwrap_or_else(|e| fail(format!("Cargo.toml [package.metadata.leptos]: {e}")));
     conf.leptos_options.site_addr = settings.site_addr;
     let leptos_options = conf.leptos_options;
@@ -33,6 +53,15 @@ async fn main() {
     let store = Store::connect(&settings.database_url).await.unwrap_or_else(|e| fail(format!("database {}: {e}", settings.database_url)));
     let changed = catalog_loader::store_catalog(&store, &catalog, clock::now_ms()).await.unwrap_or_else(|e| fail(e));
     tracing::info!(engine = store.engine(), items = catalog.items.len(), changed, "catalog loaded");
+    let chained = store.chain_unchained_events().await.unwrap_or_else(|e| fail(format!("chaining older events: {e}")));
+    if chained > 0 {
+        tracing::info!(cases = chained, "events written before the audit chain existed were chained");
+    }
+    let calendar = catalog_loader::load_calendar(&store).await.unwrap_or_else(|e| fail(e));
+    let last_year = calendar.years().last();
+    if last_year < Some(clock::today().year() + 1) {
+        tracing::warn!(?last_year, "the working-day calendar ends soon: deadlines past it are provisional; add next year's holidays");
+    }
     if settings.demo_data {
         demo::create_demo_accounts(&store, clock::now_ms()).await.unwrap_or_else(|e| fail(format!("demo accounts: {e}")));
         tracing::warn!("demo data is on: demo staff accounts exist (see README); never use this in production");
@@ -40,38 +69,17 @@ async fn main() {
     let session_key = SessionKey::load_or_create(&settings.session_key_file).unwrap_or_else(|e| fail(format!("session key: {e}")));
 
     let state = AppState {
-        leptos_options: leptos_options.clone(),
+        leptos_options,
         blobs: BlobStore::new(&settings.upload_dir),
         settings: Arc::new(settings),
-        store,
+        store: store.clone(),
         session_key,
         throttle: Arc::new(Throttle::default()),
+        sites: Arc::new(catalog.sites),
+        calendar: Arc::new(RwLock::new(calendar)),
     };
-    let upload_limit = state.settings.upload_max_bytes as usize + 64 * 1024;
-    let routes = generate_route_list(App);
-    let app = Router::new()
-        .route("/apply/{draft}/materials/{material}", post(files::upload_material).layer(DefaultBodyLimit::max(upload_limit)))
-        .route("/admin/materials/{id}", get(files::view_material))
-        .route("/lang/{locale}", get(portal::ui::language::switch_language))
-        // Client code, served from the brotli copies the build makes when the browser accepts them.
-        .nest_service("/pkg", ServeDir::new(format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir)).precompressed_br())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            {
-                let state = state.clone();
-                move || provide_context(state.clone())
-            },
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), portal::ui::language::default_locale))
-        .layer(axum::middleware::from_fn(portal::ui::security_headers))
-        .layer(CompressionLayer::new())
-        .with_state(state.clone());
+    spawn_worker(store, Arc::new(LogGateway));
+    let app = portal::server::router::router(state.clone());
 
     let addr = state.settings.site_addr;
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));

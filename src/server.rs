@@ -1,11 +1,16 @@
 //! Everything that touches the outside world: settings, the database, uploaded
 //! files, sessions. Compiled only into the server (`ssr`).
 
+pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod catalog_loader;
 pub mod clock;
 pub mod demo;
+pub mod guard;
+pub mod licences;
+pub mod notify;
+pub mod router;
 pub mod settings;
 pub mod state;
 pub mod store;

@@ -110,6 +110,79 @@ pub fn depth_label(i18n: I18n, code: &str) -> String {
     }
 }
 
+/// A deadline light with its words, and the due date.
+pub fn light_badge(i18n: I18n, light: Option<crate::domain::deadline::Light>, due_on: Option<String>) -> AnyView {
+    use crate::domain::deadline::Light;
+    let Some(light) = light else {
+        return view! { <span>{due_on.unwrap_or_else(|| "—".to_owned())}</span> }.into_any();
+    };
+    let words = match light {
+        Light::Green => t_string!(i18n, light.green).to_string(),
+        Light::Yellow => t_string!(i18n, light.yellow).to_string(),
+        Light::Red => t_string!(i18n, light.red).to_string(),
+        Light::Paused => t_string!(i18n, light.paused).to_string(),
+    };
+    view! {
+        <span class=format!("light light-{}", light.code()) data-light=light.code()>{words}</span>
+        {due_on.map(|d| view! { " "<span class="whitespace-nowrap">{d}</span> })}
+    }
+    .into_any()
+}
+
+/// A department review's status in words.
+pub fn review_label(i18n: I18n, s: crate::domain::review::ReviewStatus) -> String {
+    use crate::domain::review::ReviewStatus as R;
+    match s {
+        R::Pending => t_string!(i18n, review.pending).to_string(),
+        R::InReview => t_string!(i18n, review.in_review).to_string(),
+        R::Approved => t_string!(i18n, review.approved).to_string(),
+        R::Rejected => t_string!(i18n, review.rejected).to_string(),
+    }
+}
+
+/// What a case event was, in words, for the timelines: a transition is the status
+/// it led to; a review decision names the department, and the case's new status when
+/// the decision settled it ("税务局：审查通过 → 审批通过").
+pub fn event_label(i18n: I18n, kind: crate::domain::case::EventKind, department: Option<&crate::domain::text::Text>, to: CaseStatus) -> String {
+    use crate::domain::case::EventKind as K;
+    let what = match kind {
+        K::Transition => return status_label(i18n, to),
+        K::ReviewStarted => t_string!(i18n, review.started).to_string(),
+        K::ReviewApproved => t_string!(i18n, review.approved).to_string(),
+        K::ReviewRejected => t_string!(i18n, review.rejected).to_string(),
+        K::MaterialViewed => t_string!(i18n, review.material_viewed).to_string(),
+    };
+    let what = match department {
+        Some(d) => format!("{}：{what}", d.get(lang())),
+        None => what,
+    };
+    if matches!(kind, K::ReviewApproved | K::ReviewRejected) && matches!(to, CaseStatus::Approved | CaseStatus::Rejected) {
+        format!("{what} → {}", status_label(i18n, to))
+    } else {
+        what
+    }
+}
+
+/// How the result is delivered, in words (the collection site's name given).
+pub fn delivery_label(i18n: I18n, delivery: &crate::domain::delivery::Delivery, site: Option<&crate::domain::text::Text>) -> String {
+    use crate::domain::delivery::Delivery;
+    match delivery {
+        Delivery::Online => t_string!(i18n, delivery.online).to_string(),
+        Delivery::Post { address } => format!("{}：{address}", t_string!(i18n, delivery.post)),
+        Delivery::Collect { .. } => format!("{}：{}", t_string!(i18n, delivery.collect), site.map(|s| s.get(lang()).to_owned()).unwrap_or_default()),
+    }
+}
+
+/// A licence's standing in words.
+pub fn standing_label(i18n: I18n, s: crate::domain::licence::Standing) -> String {
+    use crate::domain::licence::Standing as S;
+    match s {
+        S::Current => t_string!(i18n, licence.current).to_string(),
+        S::Expired => t_string!(i18n, licence.expired).to_string(),
+        S::Revoked => t_string!(i18n, licence.revoked).to_string(),
+    }
+}
+
 /// "3 个工作日" or "即办".
 pub fn days_label(i18n: I18n, days: u32) -> String {
     if days == 0 {
@@ -160,7 +233,7 @@ pub async fn security_headers(request: axum::extract::Request, next: axum::middl
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.entry(header::X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
         "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",

@@ -250,11 +250,13 @@ export function errorSummary(page: Page, title: string): Locator {
  * the browser-side check on the optional marriage date: a date in the future
  * gets a message on leaving the field only once the island runs. The field is
  * cleared again afterwards, which also clears the message: no trace is left.
- * For a fresh form (its marriage date empty), with JavaScript on.
+ * For a fresh form (its marriage date empty), with JavaScript on. Another item's
+ * form names its own date field limited to the past as the probe, and a valid
+ * value to leave in it (`settle`) when the field is required.
  */
-export async function waitForFormHydration(page: Page): Promise<void> {
-  const probe = page.locator("#field-marriage_date");
-  const message = fieldError(page, "marriage_date");
+export async function waitForFormHydration(page: Page, probeField = "marriage_date", settle = ""): Promise<void> {
+  const probe = page.locator(`#field-${probeField}`);
+  const message = fieldError(page, probeField);
   try {
     await expect(async () => {
       await probe.fill("2999-01-01");
@@ -267,7 +269,7 @@ export async function waitForFormHydration(page: Page): Promise<void> {
         `WASM/JS not loaded, blocked by CSP, or a panic; see the browser console).\n${(e as Error).message}`,
     );
   }
-  await probe.fill("");
+  await probe.fill(settle);
   await probe.blur();
   await expect(message).toHaveCount(0);
 }
@@ -459,6 +461,12 @@ export const STAFF = {
   window: { username: "window01", displayName: "综合窗口 张敏", role: zh.role.window_clerk },
   review: { username: "review01", displayName: "审批科室 李强", role: zh.role.reviewer },
   issue: { username: "issue01", displayName: "出件窗口 王芳", role: zh.role.issuing_clerk },
+  supervisor: { username: "super01", displayName: "电子监察 赵磊", role: zh.role.supervisor },
+  admin: { username: "admin01", displayName: "系统管理员 陈静", role: zh.role.admin },
+  market: { username: "market01", displayName: "市场监管审批 周洁", role: zh.role.reviewer },
+  tax: { username: "tax01", displayName: "税务审核 吴刚", role: zh.role.reviewer },
+  estate: { username: "estate01", displayName: "不动产登记审核 郑丽", role: zh.role.reviewer },
+  dongjieWindow: { username: "window02", displayName: "东街便民服务中心 林霞", role: `${zh.role.window_clerk}、${zh.role.issuing_clerk}` },
 } as const;
 export type StaffUser = (typeof STAFF)[keyof typeof STAFF];
 
@@ -485,13 +493,30 @@ export async function logout(page: Page): Promise<void> {
   await expect(page).toHaveURL(/\/admin\/login/);
 }
 
-/** Opens a queue tab by its link ("待受理 (3)"). */
+/**
+ * Opens the case with this tracking number through the queue's search box, in
+ * a tab of the queue (the search keeps the tab): what a clerk does with a
+ * number read out at the counter.
+ */
+export async function findCase(page: Page, tabLabel: string, tracking: string): Promise<void> {
+  await openQueueTab(page, tabLabel);
+  await page.getByRole("searchbox", { name: zh.admin.search_q }).fill(tracking);
+  await page.getByRole("button", { name: zh.admin.search, exact: true }).click();
+  await page.waitForURL(/[?&]q=/);
+  const row = queueRows(page, tracking);
+  await expect(row, `case ${tracking} in the queue tab ${tabLabel}`).toHaveCount(1);
+  await row.getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/admin\/cases\/\d{20}[\dX]/);
+}
+
+/** Opens a queue tab by its link ("待受理 (3)", "待受理 (100+)"). */
 export async function openQueueTab(page: Page, tabLabel: string): Promise<void> {
   if (new URL(page.url()).pathname !== "/admin") {
     await page.goto("/admin");
   }
-  await page.getByRole("link", { name: new RegExp(`^${escapeRegExp(tabLabel)} \\(\\d+\\)$`) }).click();
-  await expect(page.getByRole("link", { name: new RegExp(`^${escapeRegExp(tabLabel)} \\(\\d+\\)$`) })).toHaveAttribute("aria-current", "page");
+  const tab = page.getByRole("link", { name: new RegExp(`^${escapeRegExp(tabLabel)} \\(\\d+\\+?\\)$`) });
+  await tab.click();
+  await expect(tab).toHaveAttribute("aria-current", "page");
 }
 
 /** The table rows of the queue page shown now that contain `text`. */
@@ -564,4 +589,51 @@ export async function decide(page: Page, actionLabel: string, note = ""): Promis
   await form.getByRole("button", { name: actionLabel, exact: true }).click();
   await answered;
   await page.waitForLoadState("load");
+}
+
+// ---------------------------------------------------------------------------
+// Any catalog item
+// ---------------------------------------------------------------------------
+
+export type ItemDelivery = { kind: "online" } | { kind: "post"; address: string } | { kind: "collect"; siteName: string };
+
+/**
+ * Applies for any catalog item with JavaScript on: answers by their catalog
+ * labels, a small PDF for every required material, the delivery chosen on the
+ * check step. `probe` names a date field limited to the past (see
+ * `waitForFormHydration`); its answer is what is left in it. Returns the tracking number as shown on the receipt.
+ */
+export async function applyForItem(
+  page: Page,
+  code: string,
+  answers: Record<string, string>,
+  opts: { probe: string; delivery?: ItemDelivery },
+): Promise<string> {
+  const item = readCatalogItem(code);
+  await page.goto(`/services/${code}/apply`);
+  await waitForFormHydration(page, opts.probe, answers[opts.probe] ?? "");
+  for (const f of item.fields) {
+    const value = answers[f.name];
+    if (value === undefined) continue;
+    const input = page.getByLabel(new RegExp(`^${escapeRegExp(f.label)}`));
+    if (f.kind === "select") await input.selectOption(value);
+    else await input.fill(value);
+  }
+  await continueFromAnswers(page);
+  await expect(page).toHaveURL(MATERIALS_URL);
+  for (const m of item.materials.filter((x) => x.required)) {
+    const file = pdfFile(`${m.code}.pdf`);
+    await uploadMaterial(page, m.code, file);
+    await expect(materialStatus(page, m.code)).toHaveText(uploadedText(file));
+  }
+  await continueToCheck(page);
+  const delivery = opts.delivery ?? { kind: "online" };
+  if (delivery.kind === "post") {
+    await page.getByLabel(zh.delivery.post, { exact: true }).check();
+    await page.getByLabel(zh.delivery.address, { exact: true }).fill(delivery.address);
+  } else if (delivery.kind === "collect") {
+    await page.getByLabel(zh.delivery.collect, { exact: true }).check();
+    await page.getByLabel(zh.delivery.site, { exact: true }).selectOption({ label: delivery.siteName });
+  }
+  return submitFromCheck(page);
 }

@@ -51,6 +51,8 @@ pub struct CheckView {
     pub uploaded: Vec<UploadedMaterial>,
     /// Required materials not yet uploaded, by code.
     pub missing: Vec<String>,
+    /// Sites where the result can be collected.
+    pub issuing_sites: Vec<(String, Text)>,
 }
 
 /// The receipt after submission.
@@ -214,15 +216,19 @@ pub async fn load_check(draft: String) -> Result<CheckView, ApiError> {
         .filter(|m| m.required && !uploaded.iter().any(|u| u.material_code == m.code))
         .map(|m| m.code.clone())
         .collect();
-    Ok(CheckView { item, draft_id: d.id, answers: d.answers, errors, uploaded, missing })
+    let issuing_sites = state().sites.issuing().map(|s| (s.code.clone(), s.name.clone())).collect();
+    Ok(CheckView { item, draft_id: d.id, answers: d.answers, errors, uploaded, missing, issuing_sites })
 }
 
 /// Turns the draft into a case. Idempotent: the draft id is the idempotency key,
-/// so a double click or a retried request lands on the same receipt.
+/// so a double click or a retried request lands on the same receipt. `delivery`
+/// (online, post with `address`, collect at `pickup_site`) says how the result is
+/// delivered; without it the result is delivered online.
 #[server(endpoint = "applications/submit")]
-pub async fn submit_application(draft: String) -> Result<(), ApiError> {
+pub async fn submit_application(draft: String, delivery: Option<String>, address: Option<String>, pickup_site: Option<String>) -> Result<(), ApiError> {
     use self::ssr::*;
-    use crate::api::ssr::{internal, state};
+    use crate::api::ssr::{internal, locale_code, state};
+    use crate::domain::delivery::Delivery;
     use crate::domain::form::{APPLICANT_NAME, APPLICANT_PHONE, validate_answers};
     use crate::server::{clock, store::NewCase};
     let st = state();
@@ -244,6 +250,17 @@ pub async fn submit_application(draft: String) -> Result<(), ApiError> {
     let (Some(name), Some(phone)) = (answers.get(APPLICANT_NAME), answers.get(APPLICANT_PHONE)) else {
         return Err(internal("submitting", format!("{} lacks applicant fields", item.code)));
     };
+    let delivery = match Delivery::parse(delivery.as_deref().unwrap_or("online"), address.as_deref().unwrap_or(""), pickup_site.as_deref().unwrap_or(""), &st.sites) {
+        Ok(d) => d,
+        Err(e) => {
+            leptos_axum::redirect(&format!("/apply/{}/check?delivery_error={}#delivery", d.id, e.code()));
+            return Ok(());
+        }
+    };
+    let site_path = delivery
+        .handling_site(&st.sites)
+        .and_then(|code| st.sites.path(code))
+        .ok_or_else(|| internal("submitting", "no district centre in catalog/sites.toml"))?;
     let case = st
         .store
         .submit_case(&NewCase {
@@ -253,6 +270,9 @@ pub async fn submit_application(draft: String) -> Result<(), ApiError> {
             applicant_name: name,
             applicant_phone: phone,
             answers: &answers.0,
+            site_path,
+            locale: locale_code(),
+            delivery: &delivery,
             at: clock::now_ms(),
         })
         .await

@@ -26,6 +26,94 @@ fn clean_file_name(raw: Option<&str>) -> String {
     if cleaned.trim().is_empty() { "file".into() } else { cleaned }
 }
 
+/// Where an upload came from, and so where its answer sends the browser.
+struct UploadPage {
+    page: String,
+    material_code: String,
+    json: bool,
+}
+
+impl UploadPage {
+    fn answer(&self, result: Result<(), UploadError>) -> Response {
+        let (page, code) = (&self.page, &self.material_code);
+        match (result, self.json) {
+            (result, true) => {
+                let status = if result.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+                let body = serde_json::to_string(&UploadAnswer { error: result.err() }).unwrap_or_default();
+                (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+            }
+            (Ok(()), false) => Redirect::to(&format!("{page}?uploaded={code}#material-{code}")).into_response(),
+            (Err(e), false) => Redirect::to(&format!("{page}?error={}&material={code}#error-summary", e.code())).into_response(),
+        }
+    }
+}
+
+/// Reads the `file` field, refusing it as soon as it passes `max` bytes.
+async fn receive_file(multipart: &mut Multipart, max: u64) -> Result<(Vec<u8>, String), UploadError> {
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return Err(UploadError::Empty),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(UploadError::TooLarge),
+            Err(_) => return Err(UploadError::Empty),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = clean_file_name(field.file_name());
+        let mut bytes = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    // Stop reading as soon as the limit is passed: nothing larger is buffered.
+                    if (bytes.len() + chunk.len()) as u64 > max {
+                        return Err(UploadError::TooLarge);
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(UploadError::TooLarge),
+                Err(_) => return Err(UploadError::Empty),
+            }
+        }
+        return Ok((bytes, name));
+    }
+}
+
+/// Checks the file by its content, stores it, and attaches it to the draft.
+async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, multipart: &mut Multipart, page: &UploadPage) -> Response {
+    let max = st.settings.upload_max_bytes;
+    let (bytes, file_name) = match receive_file(multipart, max).await {
+        Ok(r) => r,
+        Err(e) => return page.answer(Err(e)),
+    };
+    let media_type = match check_upload(&bytes, max) {
+        Ok(t) => t,
+        Err(e) => return page.answer(Err(e)),
+    };
+    // The file is written (atomically) before the row that points at it, so a crash
+    // in between leaves at worst an unreferenced file, never a row without its file.
+    let sha256 = match st.blobs.put(&bytes).await {
+        Ok(sha) => sha,
+        Err(e) => return unavailable("upload: storing file", e),
+    };
+    let record = MaterialRecord {
+        id: 0,
+        draft_id: draft_id.to_owned(),
+        material_code: material_code.to_owned(),
+        sha256,
+        media_type,
+        size_bytes: bytes.len() as i64,
+        file_name,
+        uploaded_at: clock::now_ms(),
+    };
+    if let Err(e) = st.store.put_material(&record).await {
+        return unavailable("upload: recording material", e);
+    }
+    tracing::info!(draft = %draft_id, material = %material_code, bytes = bytes.len(), "material uploaded");
+    page.answer(Ok(()))
+}
+
 /// `POST /apply/{draft}/materials/{material}`: one file in the `file` field.
 pub async fn upload_material(
     State(st): State<AppState>,
@@ -33,19 +121,7 @@ pub async fn upload_material(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let json = wants_json(&headers);
-    let page = format!("/apply/{draft_id}/materials");
-    let outcome = |result: Result<(), UploadError>| -> Response {
-        match (result, json) {
-            (result, true) => {
-                let status = if result.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-                let body = serde_json::to_string(&UploadAnswer { error: result.err() }).unwrap_or_default();
-                (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-            }
-            (Ok(()), false) => Redirect::to(&format!("{page}?uploaded={material_code}#material-{material_code}")).into_response(),
-            (Err(e), false) => Redirect::to(&format!("{page}?error={}&material={material_code}#error-summary", e.code())).into_response(),
-        }
-    };
+    let page = UploadPage { page: format!("/apply/{draft_id}/materials"), material_code: material_code.clone(), json: wants_json(&headers) };
     // Only this browser's own, unsubmitted draft, and only a material its item asks for.
     let owner = cookie(&headers, APPLICANT_COOKIE).map(auth::owner_hash);
     let draft = match st.store.draft(&draft_id).await {
@@ -58,96 +134,89 @@ pub async fn upload_material(
         Ok(Some(_)) => return StatusCode::CONFLICT.into_response(),
         Err(e) => return unavailable("upload: checking draft", e),
     }
-    let item = match st.store.service_item(&draft.service_code).await {
-        Ok(Some(item)) if item.material(&material_code).is_some() => item,
+    match st.store.service_item(&draft.service_code).await {
+        Ok(Some(item)) if item.material(&material_code).is_some() => {}
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return unavailable("upload: loading item", e),
     };
-    let max = st.settings.upload_max_bytes;
-    let mut received: Option<(Vec<u8>, String)> = None;
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return outcome(Err(UploadError::TooLarge)),
-            Err(_) => return outcome(Err(UploadError::Empty)),
-        };
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = clean_file_name(field.file_name());
-        let mut bytes = Vec::new();
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    // Stop reading as soon as the limit is passed: nothing larger is buffered.
-                    if (bytes.len() + chunk.len()) as u64 > max {
-                        return outcome(Err(UploadError::TooLarge));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return outcome(Err(UploadError::TooLarge)),
-                Err(_) => return outcome(Err(UploadError::Empty)),
-            }
-        }
-        received = Some((bytes, name));
-        break;
-    }
-    let Some((bytes, file_name)) = received else { return outcome(Err(UploadError::Empty)) };
-    let media_type = match check_upload(&bytes, max) {
-        Ok(t) => t,
-        Err(e) => return outcome(Err(e)),
-    };
-    // The file is written (atomically) before the row that points at it, so a crash
-    // in between leaves at worst an unreferenced file, never a row without its file.
-    let sha256 = match st.blobs.put(&bytes).await {
-        Ok(sha) => sha,
-        Err(e) => return unavailable("upload: storing file", e),
-    };
-    let record = MaterialRecord {
-        id: 0,
-        draft_id: draft.id.clone(),
-        material_code: material_code.clone(),
-        sha256,
-        media_type,
-        size_bytes: bytes.len() as i64,
-        file_name,
-        uploaded_at: clock::now_ms(),
-    };
-    if let Err(e) = st.store.put_material(&record).await {
-        return unavailable("upload: recording material", e);
-    }
-    tracing::info!(draft = %draft.id, item = %item.code, material = %material_code, bytes = bytes.len(), "material uploaded");
-    outcome(Ok(()))
+    keep_material(&st, &draft.id, &material_code, &mut multipart, &page).await
 }
 
-/// `GET /admin/materials/{id}`: a material's bytes, for signed-in staff only.
-pub async fn view_material(State(st): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
-    let user_id = cookie(&headers, STAFF_COOKIE).and_then(|c| st.session_key.verify_session(c, clock::now_ms()));
-    let staff = match user_id {
-        Some(id) => st.store.user_by_id(id).await.ok().flatten(),
-        None => None,
+/// `POST /track/{tracking}/materials/{material}`: a corrected material (补正), from a
+/// browser that passed the lookup, for a material the clerk named, while the case
+/// waits for correction. Anything else looks like a page that does not exist.
+pub async fn upload_correction(
+    State(st): State<AppState>,
+    Path((tracking, material_code)): Path<(String, String)>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    use crate::domain::case::CaseStatus;
+    use crate::domain::ids::TrackingNumber;
+    let Ok(number) = TrackingNumber::parse(&tracking) else { return StatusCode::NOT_FOUND.into_response() };
+    let page = UploadPage { page: format!("/track/{}/correct", number.as_str()), material_code: material_code.clone(), json: wants_json(&headers) };
+    let case = match st.store.case_by_tracking(&number).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return unavailable("correction upload: loading case", e),
     };
-    if staff.is_none() {
-        return Redirect::to("/admin/login").into_response();
+    let granted = cookie(&headers, crate::api::ssr::CASE_ACCESS_COOKIE)
+        .and_then(|c| st.session_key.verify_session(c, clock::now_ms()))
+        .is_some_and(|id| id == -case.id);
+    let named = case.correction.as_ref().is_some_and(|r| r.materials.contains(&material_code));
+    if !granted || case.status != CaseStatus::NeedsCorrection || !named {
+        return StatusCode::NOT_FOUND.into_response();
     }
+    keep_material(&st, &case.draft_id, &material_code, &mut multipart, &page).await
+}
+
+/// `GET /admin/materials/{id}`: a material's bytes, for staff who may see its case.
+/// Opening it is recorded in the case's audit chain (查阅留痕). Served inline (so
+/// images show as images and PDFs in the browser's viewer) under a sandboxing CSP,
+/// so a hostile file can run nothing.
+pub async fn view_material(State(st): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
+    use crate::domain::access::{CaseFacts, Sight};
+    let Some(staff) = crate::api::ssr::staff_from_cookie(&st, cookie(&headers, STAFF_COOKIE)).await else {
+        return Redirect::to("/admin/login").into_response();
+    };
     let material = match st.store.material_by_id(id).await {
         Ok(Some(m)) => m,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return unavailable("viewing material", e),
     };
+    let case = match st.store.case_by_draft(&material.draft_id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return unavailable("viewing material: case", e),
+    };
+    let reviews = match st.store.case_reviews(case.id).await {
+        Ok(r) => r,
+        Err(e) => return unavailable("viewing material: reviews", e),
+    };
+    let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
+    let facts = CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts };
+    if staff.scope.sight(&facts) == Sight::None {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let bytes = match st.blobs.get(&material.sha256).await {
         Ok(Some(b)) => b,
         Ok(None) => return unavailable("viewing material", format!("file {} missing", material.sha256)),
         Err(e) => return unavailable("viewing material", e),
     };
+    let note = format!("{} ({})", material.material_code, material.file_name);
+    if let Err(e) = st.store.record_material_view(case.id, case.status, &staff.actor(), &note, clock::now_ms()).await {
+        // No record, no file: a view that cannot be proven afterwards is not served.
+        return unavailable("viewing material: recording the view", e);
+    }
     let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&material.file_name));
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(material.media_type.mime()));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    // Framed by our own case page only, and scripts never run even inside a PDF.
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; plugin-types application/pdf; frame-ancestors 'self'"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

@@ -13,14 +13,53 @@ pub struct ProgressStep {
     pub status: CaseStatus,
     pub by_staff: bool,
     pub note: String,
+    /// The department, for a review step.
+    pub department: Option<Text>,
+    pub kind: crate::domain::case::EventKind,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseProgress {
     pub tracking_number: String,
+    /// Without separators, for links.
+    pub tracking_plain: String,
     pub service_name: Text,
     pub status: CaseStatus,
     pub steps: Vec<ProgressStep>,
+    /// Each department's review, when several review in parallel or one has decided.
+    pub reviews: Vec<(Text, crate::domain::review::ReviewStatus)>,
+    /// The deadline, once accepted.
+    pub due_on: Option<String>,
+    pub due_provisional: bool,
+    /// While correcting: since when the clock has stood still.
+    pub paused_since: Option<String>,
+    /// What to correct, while the case waits for it.
+    pub correction: Option<CorrectionView>,
+    /// Messages sent to the applicant, oldest first.
+    pub messages: Vec<(String, String)>,
+    pub licence: Option<crate::api::staff::LicenceView>,
+    pub delivery: crate::domain::delivery::Delivery,
+    pub delivery_site: Option<Text>,
+    /// The head digest of the case's audit chain.
+    pub chain_head: String,
+    /// The answer to "verify this record", when asked.
+    pub record_check: Option<RecordCheck>,
+}
+
+/// Whether a case's audit chain is intact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordCheck {
+    Intact { events: usize },
+    /// Broken at this event (counted from the first, 1-based), or at the end.
+    Broken { at_event: Option<usize> },
+}
+
+/// What the applicant must correct, in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionView {
+    pub note: String,
+    pub fields: Vec<Text>,
+    pub materials: Vec<Text>,
 }
 
 /// The answer to a lookup. A wrong number and a wrong phone are the same
@@ -36,10 +75,11 @@ pub enum LookupOutcome {
     Found(CaseProgress),
 }
 
+/// Looks a case up. With `verify`, its audit chain is checked again as well
+/// ("verify this record").
 #[server(endpoint = "lookup")]
-pub async fn lookup_case(number: String, phone: String) -> Result<LookupOutcome, ApiError> {
+pub async fn lookup_case(number: String, phone: String, verify: Option<bool>) -> Result<LookupOutcome, ApiError> {
     use super::ssr::{client_ip, internal, state};
-    use crate::domain::calendar::format_china_datetime;
     use crate::domain::ids::{MobilePhone, TrackingNumber, TrackingNumberError};
     use crate::domain::lookup::{is_four_digits, phone_matches};
     const PURPOSE: &str = "lookup";
@@ -71,21 +111,186 @@ pub async fn lookup_case(number: String, phone: String) -> Result<LookupOutcome,
         }
     };
     st.throttle.record_success(PURPOSE, ip);
-    let events = st.store.case_events(case.id).await.map_err(|e| internal("lookup events", e))?;
-    let service_name = st
-        .store
-        .service_item(&case.service_code)
-        .await
-        .map_err(|e| internal("lookup service", e))?
-        .map(|i| i.name)
-        .unwrap_or_default();
-    Ok(LookupOutcome::Found(CaseProgress {
-        tracking_number: case.tracking_number.to_string(),
-        service_name,
-        status: case.status,
-        steps: events
+    // This browser proved it knows the case: let it correct the case and fetch its result.
+    super::ssr::grant_case_access(case.id);
+    let mut progress = ssr::progress(&st, &case).await?;
+    if verify == Some(true) {
+        let events = st.store.case_events(case.id).await.map_err(|e| internal("lookup verify", e))?;
+        progress.record_check = Some(match st.store.verify_case_chain(case.id).await.map_err(|e| internal("lookup verify", e))? {
+            Ok(()) => RecordCheck::Intact { events: events.len() },
+            Err(b) => RecordCheck::Broken { at_event: b.event_id.and_then(|id| events.iter().position(|e| e.id == id)).map(|i| i + 1) },
+        });
+    }
+    Ok(LookupOutcome::Found(progress))
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::*;
+    use crate::api::ssr::internal;
+    use crate::domain::calendar::format_china_datetime;
+    use crate::server::AppState;
+    use crate::server::store::CaseRecord;
+
+    /// Everything the applicant may see of their case.
+    pub async fn progress(st: &AppState, case: &CaseRecord) -> Result<CaseProgress, ApiError> {
+        let events = st.store.case_events(case.id).await.map_err(|e| internal("lookup events", e))?;
+        let item = st.store.service_item(&case.service_code).await.map_err(|e| internal("lookup service", e))?;
+        let departments = st.store.departments().await.map_err(|e| internal("lookup departments", e))?;
+        let name_of = |code: &str| departments.iter().find(|d| d.code == code).map(|d| d.name.clone()).unwrap_or_default();
+        let reviews = st.store.case_reviews(case.id).await.map_err(|e| internal("lookup reviews", e))?;
+        let messages = st
+            .store
+            .case_messages(case.id)
+            .await
+            .map_err(|e| internal("lookup messages", e))?
             .into_iter()
-            .map(|e| ProgressStep { at: format_china_datetime(e.at), status: e.to, by_staff: e.actor != "applicant", note: e.note })
-            .collect(),
-    }))
+            .filter_map(|m| Some((format_china_datetime(m.delivered_at?), m.body)))
+            .collect();
+        let licence = match st.store.licence_of_case(case.id).await.map_err(|e| internal("lookup licence", e))? {
+            Some(l) => Some(crate::api::licences::ssr::licence_view(&l, &name_of(&l.department), crate::server::clock::today())),
+            None => None,
+        };
+        let correction = match (&case.correction, &item, case.status) {
+            (Some(r), Some(item), CaseStatus::NeedsCorrection) => Some(CorrectionView {
+                note: r.note.clone(),
+                fields: r.fields.iter().filter_map(|f| item.form.fields.iter().find(|d| &d.name == f)).map(|d| d.label.clone()).collect(),
+                materials: r.materials.iter().filter_map(|m| item.material(m)).map(|m| m.name.clone()).collect(),
+            }),
+            _ => None,
+        };
+        let chain_head = st.store.case_chain_head(case.id).await.map_err(|e| internal("lookup chain", e))?.unwrap_or_default();
+        let delivery_site = match &case.delivery {
+            crate::domain::delivery::Delivery::Collect { site } => st.sites.get(site).map(|s| s.name.clone()),
+            _ => None,
+        };
+        Ok(CaseProgress {
+            tracking_number: case.tracking_number.to_string(),
+            tracking_plain: case.tracking_number.as_str().to_owned(),
+            service_name: item.map(|i| i.name).unwrap_or_default(),
+            status: case.status,
+            steps: events
+                .into_iter()
+                .filter(|e| e.kind.is_public())
+                .map(|e| ProgressStep {
+                    at: format_china_datetime(e.at),
+                    status: e.to,
+                    by_staff: e.actor != "applicant",
+                    note: e.note,
+                    department: (!e.department.is_empty()).then(|| name_of(&e.department)),
+                    kind: e.kind,
+                })
+                .collect(),
+            reviews: reviews.iter().map(|r| (name_of(&r.department), r.status)).collect(),
+            due_on: case.deadline.as_ref().map(|d| d.due.date.to_string()),
+            due_provisional: case.deadline.as_ref().is_some_and(|d| d.due.provisional),
+            paused_since: case.paused_on.map(|d| d.to_string()),
+            correction,
+            messages,
+            licence,
+            delivery: case.delivery.clone(),
+            delivery_site,
+            chain_head,
+            record_check: None,
+        })
+    }
+}
+
+/// What the correction page needs: the case's progress, the fields to answer again
+/// (with the answers as they stand), and the materials to upload again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionPageView {
+    pub progress: CaseProgress,
+    pub fields: Vec<crate::domain::form::FieldDefinition>,
+    pub answers: crate::domain::form::RawAnswers,
+    pub materials: Vec<(crate::domain::catalog::Material, Option<String>)>,
+    pub max_bytes: u64,
+    pub today: String,
+}
+
+/// The case a browser holding case access may correct; anything else is "not found".
+#[cfg(feature = "ssr")]
+async fn correctable(tracking: &str) -> Result<crate::server::store::CaseRecord, ApiError> {
+    use super::ssr::{has_case_access, internal, state};
+    use crate::domain::ids::TrackingNumber;
+    let number = TrackingNumber::parse(tracking).map_err(|_| ApiError::NotFound)?;
+    let case = state().store.case_by_tracking(&number).await.map_err(|e| internal("correction", e))?.ok_or(ApiError::NotFound)?;
+    if !has_case_access(case.id) || case.status != CaseStatus::NeedsCorrection || case.correction.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    Ok(case)
+}
+
+#[server(endpoint = "lookup/correction")]
+pub async fn load_correction(tracking: String) -> Result<CorrectionPageView, ApiError> {
+    use super::ssr::{internal, state};
+    let st = state();
+    let case = correctable(&tracking).await?;
+    let request = case.correction.clone().unwrap_or_default();
+    let item = st.store.service_item(&case.service_code).await.map_err(|e| internal("correction item", e))?.ok_or(ApiError::NotFound)?;
+    let uploaded = st.store.materials_of_draft(&case.draft_id).await.map_err(|e| internal("correction materials", e))?;
+    let fields = item.form.fields.iter().filter(|f| request.fields.contains(&f.name)).cloned().collect();
+    let materials = item
+        .materials
+        .iter()
+        .filter(|m| request.materials.contains(&m.code))
+        .map(|m| (m.clone(), uploaded.iter().find(|u| u.material_code == m.code).map(|u| u.file_name.clone())))
+        .collect();
+    Ok(CorrectionPageView {
+        progress: ssr::progress(&st, &case).await?,
+        fields,
+        answers: case.answers.clone().into_iter().collect(),
+        materials,
+        max_bytes: st.settings.upload_max_bytes,
+        today: crate::server::clock::today().to_string(),
+    })
+}
+
+/// Resubmits a corrected case: only the answers the clerk named change, every answer
+/// is validated again, and the clock (if it had started) runs again with the paused
+/// working days added to the deadline.
+#[server(endpoint = "lookup/resubmit")]
+pub async fn resubmit_case(tracking: String, answers: Option<crate::domain::form::RawAnswers>) -> Result<(), ApiError> {
+    use super::ssr::{internal, state};
+    use crate::domain::case::{CaseAction, Role, transition};
+    use crate::domain::deadline::Deadline;
+    use crate::server::clock;
+    use crate::server::store::{Clock, Step, StoreError};
+    let st = state();
+    let case = correctable(&tracking).await?;
+    let number = case.tracking_number.as_str().to_owned();
+    let request = case.correction.clone().unwrap_or_default();
+    let item = st.store.service_item(&case.service_code).await.map_err(|e| internal("resubmit item", e))?.ok_or(ApiError::NotFound)?;
+    let today = clock::today();
+    let corrected = match request.apply(&item, &case.answers, &answers.unwrap_or_default(), today) {
+        Ok(a) => a,
+        Err(errors) => {
+            let first = errors.0.first().map(|(f, e)| format!("{f}:{}", e.code())).unwrap_or_default();
+            leptos_axum::redirect(&format!("/track/{number}/correct?error={}#error-summary", crate::ui::encode_query(&first)));
+            return Ok(());
+        }
+    };
+    let Ok(next) = transition(case.status, CaseAction::Resubmit, Role::Applicant, "", case.accepted()) else {
+        return Err(ApiError::NotFound);
+    };
+    let mut step = Step::new(case.id, case.status, next, "applicant", "", clock::now_ms());
+    step.correction = Some(None);
+    step.answers = Some(&corrected);
+    if let (Some(d), Some(paused_on)) = (&case.deadline, case.paused_on) {
+        let calendar = st.calendar();
+        let paused = d.paused_days + calendar.working_days_between(paused_on, today);
+        step.clock = Clock::Resume(Deadline::compute(&calendar, d.accepted_on, d.promised_days, paused, st.settings.deadline_yellow_share));
+    }
+    match st.store.record_step(&step).await {
+        Ok(_) => {
+            tracing::info!(tracking = %case.tracking_number, "case resubmitted after correction");
+            // Back to the lookup with the case shown: this browser has just proved
+            // it may see it (the access cookie), so the phone digits may ride along.
+            let phone = crate::domain::ids::MobilePhone::parse(&case.applicant_phone).map(|p| p.last_four().to_owned()).unwrap_or_default();
+            leptos_axum::redirect(&format!("/track?number={number}&phone={phone}&resubmitted=1"));
+            Ok(())
+        }
+        Err(StoreError::Conflict) => Err(ApiError::NotFound),
+        Err(e) => Err(internal("resubmitting", e)),
+    }
 }

@@ -1,8 +1,15 @@
-//! The clerk's side: sign-in, the queue, case detail and decisions.
+//! The clerk's side: sign-in, the queues, case detail and decisions. Every function
+//! asks `domain::access` what this staff member may see and do; a case they may not
+//! see answers exactly like a case that does not exist.
 
 use super::ApiError;
-use crate::domain::case::{CaseAction, CaseStatus, Role};
+use crate::domain::calendar::DaysOff;
+use crate::domain::case::{CaseAction, CaseStatus, EventKind, Role};
 use crate::domain::catalog::ServiceItem;
+use crate::domain::correction::CorrectionRequest;
+use crate::domain::deadline::Light;
+use crate::domain::delivery::Delivery;
+use crate::domain::review::ReviewStatus;
 use crate::domain::text::Text;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -11,46 +18,83 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffView {
     pub display_name: String,
-    pub role: Role,
+    pub roles: Vec<Role>,
+    /// The department's name, for reviewers.
+    pub department: Option<Text>,
+    /// The site's name.
+    pub site: Option<Text>,
+    pub can_edit_calendar: bool,
 }
 
-/// Queue tabs, each a set of statuses.
+/// Queue tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QueueTab {
+    /// 待受理: submitted, waiting for the front desk.
     Intake,
+    /// 我的审查: reviews this reviewer has taken.
+    Mine,
+    /// 待审查: reviews open (for a reviewer: their department's).
     Review,
+    /// 待出件: approved, waiting for the results window.
     Issue,
+    /// 即将到期: yellow lights.
+    DueSoon,
+    /// 已超期: red lights.
+    Overdue,
+    /// 已办结: issued, refused or rejected.
     Done,
     All,
 }
 
 impl QueueTab {
-    pub const ALL: [QueueTab; 5] = [QueueTab::Intake, QueueTab::Review, QueueTab::Issue, QueueTab::Done, QueueTab::All];
+    pub const ALL: [QueueTab; 8] =
+        [QueueTab::Intake, QueueTab::Mine, QueueTab::Review, QueueTab::Issue, QueueTab::DueSoon, QueueTab::Overdue, QueueTab::Done, QueueTab::All];
 
     pub fn code(self) -> &'static str {
         match self {
             QueueTab::Intake => "intake",
+            QueueTab::Mine => "mine",
             QueueTab::Review => "review",
             QueueTab::Issue => "issue",
+            QueueTab::DueSoon => "due_soon",
+            QueueTab::Overdue => "overdue",
             QueueTab::Done => "done",
             QueueTab::All => "all",
         }
     }
 
-    pub fn from_code(code: &str) -> QueueTab {
-        QueueTab::ALL.into_iter().find(|t| t.code() == code).unwrap_or(QueueTab::Intake)
+    pub fn from_code(code: &str) -> Option<QueueTab> {
+        QueueTab::ALL.into_iter().find(|t| t.code() == code)
     }
 
-    pub fn statuses(self) -> Vec<CaseStatus> {
-        use CaseStatus as S;
-        match self {
-            QueueTab::Intake => vec![S::Submitted],
-            QueueTab::Review => vec![S::Accepted, S::UnderReview],
-            QueueTab::Issue => vec![S::Approved],
-            QueueTab::Done => vec![S::Issued, S::Refused, S::Rejected],
-            QueueTab::All => S::ALL.to_vec(),
-        }
+    /// The tabs a staff member works with, their own work first.
+    pub fn for_roles(roles: &[Role]) -> Vec<QueueTab> {
+        let has = |r| roles.contains(&r);
+        let overseer = has(Role::Supervisor) || has(Role::Admin);
+        QueueTab::ALL
+            .into_iter()
+            .filter(|t| match t {
+                QueueTab::Intake => overseer || has(Role::WindowClerk),
+                QueueTab::Mine => has(Role::Reviewer),
+                QueueTab::Review => overseer || has(Role::Reviewer) || has(Role::WindowClerk),
+                QueueTab::Issue => overseer || has(Role::IssuingClerk),
+                QueueTab::DueSoon | QueueTab::Overdue | QueueTab::Done => true,
+                QueueTab::All => overseer || has(Role::WindowClerk),
+            })
+            .collect()
     }
+}
+
+/// The search and filters of a queue page, echoed back to the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueSearch {
+    /// A tracking number, the last four digits of a phone, or an applicant's name.
+    pub q: String,
+    pub service: String,
+    pub site: String,
+    pub status: String,
+    /// Supervisors: only cases this department reviews.
+    pub department: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,23 +105,40 @@ pub struct QueueLine {
     pub applicant_name: String,
     pub status: CaseStatus,
     pub submitted_at: String,
+    pub light: Option<Light>,
+    pub due_on: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueView {
     pub me: StaffView,
     pub tab: QueueTab,
+    /// Each tab with its count, counted up to [`QUEUE_COUNT_CAP`].
     pub counts: Vec<(QueueTab, i64)>,
     pub lines: Vec<QueueLine>,
-    pub page: u32,
-    pub has_next: bool,
+    pub search: QueueSearch,
+    /// The keyset of the next page, if there is one.
+    pub next_after: Option<String>,
+    /// Whether this is a later page (so "first page" is offered).
+    pub paged: bool,
+    pub services: Vec<(String, Text)>,
+    pub sites: Vec<(String, Text)>,
+    pub departments: Vec<(String, Text)>,
+    /// Overdue running cases per reviewing department, for supervisors.
+    pub overdue_by_department: Vec<(String, Text, i64)>,
+    /// The search could not be understood (e.g. a tracking number with a typo).
+    pub search_problem: Option<String>,
 }
 
 pub const QUEUE_PAGE_SIZE: i64 = 20;
+/// Tabs count up to this many cases and then show "100+": a clerk needs to know
+/// there is a lot of work, not to wait while a million rows are counted.
+pub const QUEUE_COUNT_CAP: i64 = 100;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMaterial {
     pub id: i64,
+    pub code: String,
     pub name: Text,
     pub file_name: String,
     pub size_bytes: i64,
@@ -88,8 +149,51 @@ pub struct StaffMaterial {
 pub struct StaffEvent {
     pub at: String,
     pub actor: String,
+    pub kind: EventKind,
+    pub department: Option<Text>,
     pub to: CaseStatus,
     pub note: String,
+}
+
+/// One department's part of a case, as a clerk sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub department: Text,
+    pub status: ReviewStatus,
+    pub reviewer: Option<String>,
+    pub reason: String,
+    pub legal_basis: String,
+    /// Whether this is the signed-in reviewer's department.
+    pub mine: bool,
+}
+
+/// A deadline and why it falls where it does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineView {
+    pub accepted_on: String,
+    pub promised_days: u32,
+    pub paused_days: u32,
+    pub due_on: String,
+    pub provisional: bool,
+    pub days_off: Vec<DaysOff>,
+    pub light: Option<Light>,
+    /// While the applicant corrects: since when.
+    pub paused_since: Option<String>,
+}
+
+/// A licence as its holder and the clerks see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceView {
+    pub number: String,
+    pub name: Text,
+    pub holder: String,
+    pub department: Text,
+    pub issued_on: String,
+    pub valid_until: Option<String>,
+    pub verification_code: String,
+    pub verify_url: String,
+    pub qr_svg: String,
+    pub standing: crate::domain::licence::Standing,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -102,19 +206,73 @@ pub struct StaffCaseView {
     pub applicant_name: String,
     pub answers: std::collections::BTreeMap<String, String>,
     pub submitted_at: String,
+    pub site: Text,
+    pub delivery: Delivery,
+    /// The collection site's name, when the result is collected.
+    pub delivery_site: Option<Text>,
     pub materials: Vec<StaffMaterial>,
     pub events: Vec<StaffEvent>,
     pub actions: Vec<CaseAction>,
+    pub reviews: Vec<ReviewView>,
+    /// How many departments review in all (the reviewer sees only their own part).
+    pub review_count: usize,
+    pub deadline: Option<DeadlineView>,
+    pub correction: Option<CorrectionRequest>,
+    pub licence: Option<LicenceView>,
+    pub chain_head: String,
+    /// Whether the calendar ran out while counting this case's deadline.
+    pub calendar_warning: bool,
 }
 
 #[cfg(feature = "ssr")]
-fn view_of(s: &super::ssr::Staff) -> StaffView {
-    StaffView { display_name: s.display_name.clone(), role: s.role }
+pub(crate) mod ssr {
+    use super::*;
+    use crate::api::ssr::{Staff, internal, state};
+    use crate::domain::access::{CaseFacts, Sight};
+    use crate::server::store::{CaseRecord, ReviewRecord, Store};
+
+    pub async fn staff_view(store: &Store, s: &Staff) -> Result<StaffView, ApiError> {
+        let departments = store.departments().await.map_err(|e| internal("departments", e))?;
+        let department = s.scope.department.as_ref().and_then(|d| departments.iter().find(|x| &x.code == d)).map(|d| d.name.clone());
+        let st = state();
+        let site = s.site.as_deref().and_then(|c| st.sites.get(c)).map(|x| x.name.clone());
+        Ok(StaffView {
+            display_name: s.display_name.clone(),
+            roles: s.scope.roles.clone(),
+            department,
+            site,
+            can_edit_calendar: s.scope.can(crate::domain::access::Capability::EditCalendar),
+        })
+    }
+
+    /// A case and its reviews, if this staff member may see it; otherwise `NotFound`,
+    /// exactly as for a number that does not exist.
+    pub async fn visible_case(store: &Store, me: &Staff, tracking: &str) -> Result<(CaseRecord, Vec<ReviewRecord>, Sight), ApiError> {
+        use crate::domain::ids::TrackingNumber;
+        let number = TrackingNumber::parse(tracking).map_err(|_| ApiError::NotFound)?;
+        let case = store.case_by_tracking(&number).await.map_err(|e| internal("case", e))?.ok_or(ApiError::NotFound)?;
+        let reviews = store.case_reviews(case.id).await.map_err(|e| internal("case reviews", e))?;
+        let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
+        let facts = CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts };
+        match me.scope.sight(&facts) {
+            Sight::None => Err(ApiError::NotFound),
+            sight => Ok((case, reviews, sight)),
+        }
+    }
+
+    pub fn actions_of(me: &Staff, case: &CaseRecord, reviews: &[ReviewRecord]) -> Vec<CaseAction> {
+        let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
+        me.scope.actions(&CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts })
+    }
 }
 
 #[server(endpoint = "staff/me")]
 pub async fn whoami() -> Result<Option<StaffView>, ApiError> {
-    Ok(super::ssr::current_staff().await?.as_ref().map(view_of))
+    use super::ssr::{current_staff, state};
+    match current_staff().await? {
+        Some(s) => Ok(Some(ssr::staff_view(&state().store, &s).await?)),
+        None => Ok(None),
+    }
 }
 
 #[server(endpoint = "staff/login")]
@@ -134,13 +292,18 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
     // Verify against a decoy when the user is unknown: same time, same answer.
     let hash = user.as_ref().map_or(auth::decoy_hash(), |u| u.password_hash.as_str());
     let verified = auth::verify_password(&password, hash);
-    match user.filter(|_| verified) {
+    match user.filter(|u| verified && u.roles.iter().any(|r| r.is_staff())) {
         Some(u) => {
             st.throttle.record_success(PURPOSE, ip);
             let expires = clock::now_ms() + auth::STAFF_SESSION_MS;
             let cookie = st.session_key.sign_session(u.id, expires);
             add_set_cookie(&auth::set_cookie(auth::STAFF_COOKIE, &cookie, Some(auth::STAFF_SESSION_MS / 1000), "Strict", st.settings.secure_cookies()));
             tracing::info!(user = %u.username, "staff signed in");
+            // Who worked when is part of the record.
+            let actor = format!("staff:{}", u.username);
+            if let Err(e) = st.store.record_staff_action(clock::now_ms(), &actor, "sign_in", &u.username, "").await {
+                return Err(internal("recording sign-in", e));
+            }
             leptos_axum::redirect("/admin");
         }
         None => {
@@ -161,24 +324,83 @@ pub async fn logout() -> Result<(), ApiError> {
 }
 
 #[server(endpoint = "staff/queue")]
-pub async fn staff_queue(tab: String, page: u32) -> Result<QueueView, ApiError> {
+pub async fn staff_queue(tab: String, q: String, service: String, site: String, status: String, department: String, after: String) -> Result<QueueView, ApiError> {
     use super::ssr::{internal, require_staff, state};
     use crate::domain::calendar::format_china_datetime;
+    use crate::domain::deadline::light_of;
+    use crate::domain::ids::TrackingNumber;
+    use crate::domain::text::fold_to_ascii_compact;
+    use crate::server::clock;
+    use crate::server::store::{QueueFilter, QueueKind, QueueScope, Stage};
     let me = require_staff().await?;
-    let store = state().store;
-    let tab = QueueTab::from_code(&tab);
-    let page = page.clamp(1, 10_000);
-    let mut rows = store
-        .queue(&tab.statuses(), QUEUE_PAGE_SIZE + 1, i64::from(page - 1) * QUEUE_PAGE_SIZE)
-        .await
-        .map_err(|e| internal("queue", e))?;
-    let has_next = rows.len() as i64 > QUEUE_PAGE_SIZE;
-    rows.truncate(QUEUE_PAGE_SIZE as usize);
-    let by_status = store.count_by_status().await.map_err(|e| internal("queue counts", e))?;
-    let counts = QueueTab::ALL
-        .into_iter()
-        .map(|t| (t, by_status.iter().filter(|(s, _)| t.statuses().contains(s)).map(|(_, n)| n).sum()))
-        .collect();
+    let st = state();
+    let store = &st.store;
+    let roles = me.scope.roles.clone();
+    let tabs = QueueTab::for_roles(&roles);
+    let tab = QueueTab::from_code(&tab).filter(|t| tabs.contains(t)).unwrap_or(tabs[0]);
+    let overseer = me.scope.can(crate::domain::access::Capability::SuperviseDeadlines);
+    let scope = if overseer {
+        QueueScope::Everything
+    } else if let Some(path) = me.scope.site_path.clone().filter(|_| roles.iter().any(|r| matches!(r, Role::WindowClerk | Role::IssuingClerk))) {
+        QueueScope::Sites(st.sites.paths_within(&path))
+    } else if let Some(d) = me.scope.department.clone() {
+        QueueScope::Department(d)
+    } else {
+        return Err(ApiError::Forbidden);
+    };
+    let kind_of = |t: QueueTab| match t {
+        QueueTab::Intake => QueueKind::Stage(Stage::Intake),
+        QueueTab::Mine => QueueKind::MyReviews(me.actor()),
+        QueueTab::Review => match (&scope, &me.scope.department) {
+            (QueueScope::Department(_), Some(d)) => QueueKind::DepartmentReviews(d.clone()),
+            _ => QueueKind::Stage(Stage::Review),
+        },
+        QueueTab::Issue => QueueKind::Stage(Stage::Issue),
+        QueueTab::DueSoon => QueueKind::DueSoon,
+        QueueTab::Overdue => QueueKind::Overdue,
+        QueueTab::Done => QueueKind::Stage(Stage::Done),
+        QueueTab::All => QueueKind::All,
+    };
+    let today = clock::today();
+    // One search box: a tracking number, four phone digits, or a name.
+    let mut filter = QueueFilter::default();
+    let mut search_problem = None;
+    let typed = q.trim();
+    if !typed.is_empty() {
+        let folded = fold_to_ascii_compact(typed);
+        if folded.len() == 4 && folded.bytes().all(|b| b.is_ascii_digit()) {
+            filter.phone_last4 = Some(folded);
+        } else if folded.len() >= 18 && folded.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'X' || b == b'x') {
+            match TrackingNumber::parse(typed) {
+                Ok(n) => filter.tracking = Some(n.as_str().to_owned()),
+                Err(_) => search_problem = Some("tracking".to_owned()),
+            }
+        } else {
+            filter.applicant_name = Some(typed.chars().take(50).collect());
+        }
+    }
+    let services = store.list_service_items(&Default::default()).await.map_err(|e| internal("queue services", e))?;
+    filter.service = services.iter().find(|s| s.code == service).map(|s| s.code.clone());
+    filter.site_paths = st.sites.path(&site).map(|p| st.sites.paths_within(p));
+    filter.status = CaseStatus::from_code(&status);
+    let departments = store.departments().await.map_err(|e| internal("queue departments", e))?;
+    if overseer {
+        filter.department = departments.iter().find(|d| d.code == department).map(|d| d.code.clone());
+    }
+    let after_key = Some(after.trim()).filter(|a| !a.is_empty() && a.len() <= 40);
+    let mut rows = if search_problem.is_some() {
+        Vec::new()
+    } else {
+        store.queue(&scope, &kind_of(tab), &filter, today, after_key, QUEUE_PAGE_SIZE + 1).await.map_err(|e| internal("queue", e))?
+    };
+    let next_after = (rows.len() as i64 > QUEUE_PAGE_SIZE).then(|| {
+        rows.truncate(QUEUE_PAGE_SIZE as usize);
+        rows.last().map(|r| r.keyset.clone()).unwrap_or_default()
+    });
+    let mut counts = Vec::new();
+    for t in &tabs {
+        counts.push((*t, store.queue_count(&scope, &kind_of(*t), today, QUEUE_COUNT_CAP).await.map_err(|e| internal("queue count", e))?));
+    }
     let lines = rows
         .into_iter()
         .map(|r| QueueLine {
@@ -186,23 +408,58 @@ pub async fn staff_queue(tab: String, page: u32) -> Result<QueueView, ApiError> 
             tracking_number: r.tracking_number.as_str().to_owned(),
             service_name: Text { zh: r.service_name_zh, en: r.service_name_en },
             applicant_name: r.applicant_name,
+            light: match (r.due_on, r.yellow_on) {
+                (Some(due), Some(yellow)) => light_of(r.status, due, yellow, today),
+                _ => None,
+            },
+            due_on: r.due_on.map(|d| d.to_string()),
             status: r.status,
             submitted_at: format_china_datetime(r.submitted_at),
         })
         .collect();
-    Ok(QueueView { me: view_of(&me), tab, counts, lines, page, has_next })
+    let overdue_by_department = if overseer {
+        store
+            .overdue_by_department(today)
+            .await
+            .map_err(|e| internal("overdue by department", e))?
+            .into_iter()
+            .map(|(code, n)| {
+                let name = departments.iter().find(|d| d.code == code).map(|d| d.name.clone()).unwrap_or_default();
+                (code, name, n)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(QueueView {
+        me: ssr::staff_view(store, &me).await?,
+        tab,
+        counts,
+        lines,
+        search: QueueSearch { q: typed.to_owned(), service: filter.service.unwrap_or_default(), site: if filter.site_paths.is_some() { site } else { String::new() }, status: filter.status.map(|s| s.code().to_owned()).unwrap_or_default(), department: filter.department.unwrap_or_default() },
+        next_after,
+        paged: after_key.is_some(),
+        services: services.into_iter().map(|s| (s.code, Text { zh: s.name_zh, en: s.name_en })).collect(),
+        sites: st.sites.all().map(|s| (s.code.clone(), s.name.clone())).collect(),
+        departments: departments.into_iter().map(|d| (d.code, d.name)).collect(),
+        overdue_by_department,
+        search_problem,
+    })
 }
 
 #[server(endpoint = "staff/case")]
 pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
     use super::ssr::{internal, require_staff, state};
+    use crate::domain::access::Sight;
     use crate::domain::calendar::format_china_datetime;
-    use crate::domain::ids::TrackingNumber;
+    use crate::server::clock;
     let me = require_staff().await?;
-    let store = state().store;
-    let number = TrackingNumber::parse(&tracking).map_err(|_| ApiError::NotFound)?;
-    let case = store.case_by_tracking(&number).await.map_err(|e| internal("case", e))?.ok_or(ApiError::NotFound)?;
+    let st = state();
+    let store = &st.store;
+    let (case, reviews, sight) = ssr::visible_case(store, &me, &tracking).await?;
     let item = store.service_item(&case.service_code).await.map_err(|e| internal("case item", e))?.ok_or(ApiError::NotFound)?;
+    let departments = store.departments().await.map_err(|e| internal("departments", e))?;
+    let department_name = |code: &str| departments.iter().find(|d| d.code == code).map(|d| d.name.clone()).unwrap_or_else(|| Text { zh: code.into(), en: code.into() });
     let materials = store
         .materials_of_draft(&case.draft_id)
         .await
@@ -211,75 +468,241 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
         .map(|m| StaffMaterial {
             id: m.id,
             name: item.material(&m.material_code).map(|x| x.name.clone()).unwrap_or_default(),
+            code: m.material_code,
             file_name: m.file_name,
             size_bytes: m.size_bytes,
             media_type: m.media_type.code().to_owned(),
         })
         .collect();
+    let own_department = match &sight {
+        Sight::Department(d) => Some(d.clone()),
+        _ => None,
+    };
+    // A reviewer sees their own department's part and events, never another's.
+    let visible = |department: &str| own_department.as_deref().is_none_or(|d| department.is_empty() || department == d);
     let events = store
         .case_events(case.id)
         .await
         .map_err(|e| internal("case events", e))?
         .into_iter()
-        .map(|e| StaffEvent { at: format_china_datetime(e.at), actor: e.actor, to: e.to, note: e.note })
+        .filter(|e| visible(&e.department))
+        .map(|e| StaffEvent {
+            at: format_china_datetime(e.at),
+            department: (!e.department.is_empty()).then(|| department_name(&e.department)),
+            actor: e.actor,
+            kind: e.kind,
+            to: e.to,
+            note: e.note,
+        })
         .collect();
+    let actions = ssr::actions_of(&me, &case, &reviews);
+    let review_count = reviews.len();
+    let reviews = reviews
+        .into_iter()
+        .filter(|r| visible(&r.department))
+        .map(|r| ReviewView {
+            mine: me.scope.department.as_deref() == Some(r.department.as_str()),
+            department: department_name(&r.department),
+            status: r.status,
+            reviewer: r.reviewer,
+            reason: r.reason,
+            legal_basis: r.legal_basis,
+        })
+        .collect();
+    let today = clock::today();
+    let calendar = st.calendar();
+    let deadline = case.deadline.as_ref().map(|d| DeadlineView {
+        accepted_on: d.accepted_on.to_string(),
+        promised_days: d.promised_days,
+        paused_days: d.paused_days,
+        due_on: d.due.date.to_string(),
+        provisional: d.due.provisional,
+        days_off: calendar.days_off_between(d.accepted_on, d.due.date),
+        light: d.light(case.status, today),
+        paused_since: case.paused_on.map(|p| p.to_string()),
+    });
+    let calendar_warning = deadline.as_ref().is_some_and(|d| d.provisional) && me.scope.can(crate::domain::access::Capability::EditCalendar);
+    let licence = match store.licence_of_case(case.id).await.map_err(|e| internal("case licence", e))? {
+        Some(l) => Some(crate::api::licences::ssr::licence_view(&l, &department_name(&l.department), today)),
+        None => None,
+    };
+    let chain_head = store.case_chain_head(case.id).await.map_err(|e| internal("chain head", e))?.unwrap_or_default();
+    let site = st.sites.all().find(|s| st.sites.path(&s.code) == Some(case.site_path.as_str())).map(|s| s.name.clone()).unwrap_or_default();
+    let delivery_site = match &case.delivery {
+        Delivery::Collect { site } => st.sites.get(site).map(|s| s.name.clone()),
+        _ => None,
+    };
     Ok(StaffCaseView {
-        actions: case.status.actions_for(me.role),
-        me: view_of(&me),
+        me: ssr::staff_view(store, &me).await?,
+        actions,
         tracking_display: case.tracking_number.to_string(),
         tracking_number: case.tracking_number.as_str().to_owned(),
         status: case.status,
         applicant_name: case.applicant_name,
         answers: case.answers,
         submitted_at: format_china_datetime(case.submitted_at),
+        site,
+        delivery: case.delivery,
+        delivery_site,
         item,
         materials,
         events,
+        reviews,
+        review_count,
+        deadline,
+        correction: case.correction,
+        licence,
+        chain_head,
+        calendar_warning,
     })
 }
 
 /// Takes a decision. `seen_status` is the status the clerk was looking at: if the
 /// case has moved on since, the decision is refused rather than applied to a case
-/// the clerk has not seen.
+/// the clerk has not seen. A correction request names the answers (`fix_fields`)
+/// and materials (`fix_materials`) to correct; a rejection cites its legal basis.
 #[server(endpoint = "staff/decide")]
-pub async fn decide_case(tracking: String, action: String, seen_status: String, note: String) -> Result<(), ApiError> {
+pub async fn decide_case(
+    tracking: String,
+    action: String,
+    seen_status: String,
+    note: String,
+    legal_basis: Option<String>,
+    fix_fields: Option<Vec<String>>,
+    fix_materials: Option<Vec<String>>,
+) -> Result<(), ApiError> {
     use super::ssr::{internal, require_staff, state};
     use crate::domain::case::{NOTE_MAX_CHARS, TransitionError, transition};
-    use crate::domain::ids::TrackingNumber;
-    use crate::server::{clock, store::StoreError};
+    use crate::domain::correction::CorrectionRequestError;
+    use crate::domain::deadline::Deadline;
+    use crate::domain::licence::{LicenceSpec, licence_number, valid_until};
+    use crate::server::notify::compose;
+    use crate::server::store::{Clock, NewLicence, ReviewChange, Step, StoreError};
+    use crate::server::clock;
     let me = require_staff().await?;
-    let store = state().store;
-    let number = TrackingNumber::parse(&tracking).map_err(|_| ApiError::NotFound)?;
+    let st = state();
+    let store = &st.store;
+    let (case, reviews, _) = ssr::visible_case(store, &me, &tracking).await?;
+    let number = case.tracking_number.clone();
     let back = |outcome: &str| leptos_axum::redirect(&format!("/admin/cases/{}?{outcome}#outcome", number.as_str()));
     let (Some(action), Some(seen)) = (CaseAction::from_code(&action), CaseStatus::from_code(&seen_status)) else {
         back("error=not_allowed_now");
         return Ok(());
     };
     let note = note.trim();
-    if note.chars().count() > NOTE_MAX_CHARS {
+    let legal_basis = legal_basis.unwrap_or_default();
+    let legal_basis = legal_basis.trim();
+    if note.chars().count() > NOTE_MAX_CHARS || legal_basis.chars().count() > NOTE_MAX_CHARS {
         back("error=note_too_long");
         return Ok(());
     }
-    let case = store.case_by_tracking(&number).await.map_err(|e| internal("decide", e))?.ok_or(ApiError::NotFound)?;
     if case.status != seen {
         back("error=not_allowed_now");
         return Ok(());
     }
-    let next = match transition(case.status, action, me.role, note) {
+    if !ssr::actions_of(&me, &case, &reviews).contains(&action) {
+        back("error=not_your_role");
+        return Ok(());
+    }
+    let Some(role) = me.scope.acting_role(action) else {
+        back("error=not_your_role");
+        return Ok(());
+    };
+    let next = match transition(case.status, action, role, note, case.accepted()) {
         Ok(next) => next,
         Err(e) => {
             back(match e {
                 TransitionError::NotAllowedNow => "error=not_allowed_now",
                 TransitionError::NotYourRole => "error=not_your_role",
-                TransitionError::ReasonRequired => "error=reason_required",
+                TransitionError::ReasonRequired | TransitionError::LegalBasisRequired => "error=reason_required",
             });
             return Ok(());
         }
     };
-    let actor = format!("staff:{}", me.username);
-    match store.record_transition(case.id, case.status, next, &actor, note, clock::now_ms()).await {
-        Ok(()) => {
-            tracing::info!(tracking = %number, action = action.code(), by = %me.username, "case decided");
+    if action == CaseAction::Reject && legal_basis.is_empty() {
+        back("error=legal_basis_required");
+        return Ok(());
+    }
+    let item = store.service_item(&case.service_code).await.map_err(|e| internal("decide item", e))?.ok_or(ApiError::NotFound)?;
+    let actor = me.actor();
+    let now = clock::now_ms();
+    let today = clock::today();
+    let calendar = st.calendar();
+    let share = st.settings.deadline_yellow_share;
+    // A rejection's legal basis goes with its reason into the timeline and the
+    // message, so the applicant sees both wherever they look.
+    let event_note = if action == CaseAction::Reject { format!("{note}（{legal_basis}）") } else { note.to_owned() };
+    let mut step = Step::new(case.id, case.status, next, &actor, &event_note, now);
+    let reviewers = item.reviewers();
+    let correction;
+    let licence;
+    let own_department = me.scope.department.clone().unwrap_or_default();
+    let review_from_open = [ReviewStatus::Pending, ReviewStatus::InReview];
+    let review_from_pending = [ReviewStatus::Pending];
+    match action {
+        CaseAction::Accept => {
+            step.clock = Clock::Start(Deadline::compute(&calendar, today, item.guide.promised_days, 0, share));
+            step.open_reviews = &reviewers;
+        }
+        CaseAction::RequestCorrection => {
+            match CorrectionRequest::new(&item, &fix_fields.unwrap_or_default(), &fix_materials.unwrap_or_default(), note) {
+                Ok(r) => correction = r,
+                Err(CorrectionRequestError::NothingNamed) => {
+                    back("error=nothing_to_correct");
+                    return Ok(());
+                }
+                Err(CorrectionRequestError::Unknown) => {
+                    back("error=not_allowed_now");
+                    return Ok(());
+                }
+            }
+            step.correction = Some(Some(&correction));
+            if case.accepted() {
+                step.clock = Clock::Pause(today);
+            }
+        }
+        CaseAction::StartReview | CaseAction::Approve | CaseAction::Reject => {
+            let (kind, to, from): (EventKind, ReviewStatus, &[ReviewStatus]) = match action {
+                CaseAction::StartReview => (EventKind::ReviewStarted, ReviewStatus::InReview, &review_from_pending),
+                CaseAction::Approve => (EventKind::ReviewApproved, ReviewStatus::Approved, &review_from_open),
+                _ => (EventKind::ReviewRejected, ReviewStatus::Rejected, &review_from_open),
+            };
+            step.kind = kind;
+            step.review = Some(ReviewChange { department: &own_department, from, to, reviewer: &actor, reason: note, legal_basis });
+        }
+        CaseAction::Issue => {
+            if let Some(spec) = &item.licence {
+                licence = new_licence(spec, &item, &case, today);
+                step.licence = Some(&licence);
+            }
+        }
+        CaseAction::Refuse | CaseAction::Resubmit => {}
+    }
+    fn new_licence(spec: &LicenceSpec, item: &ServiceItem, case: &crate::server::store::CaseRecord, today: crate::domain::calendar::Date) -> NewLicence {
+        let holder = spec.holder_field.as_ref().and_then(|f| case.answers.get(f)).cloned().unwrap_or_else(|| case.applicant_name.clone());
+        NewLicence {
+            number: licence_number(&item.code, today, case.id),
+            service_code: item.code.clone(),
+            name: spec.name.clone(),
+            holder,
+            department: item.department.clone(),
+            issued_on: today,
+            valid_until: spec.valid_years.map(|y| valid_until(today, y)),
+            verification_code: crate::server::licences::verification_code(),
+        }
+    }
+    let service = item.name.get(if case.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh }).to_owned();
+    for status in [next, CaseStatus::Approved, CaseStatus::Rejected] {
+        if step.notices.iter().any(|(s, _)| *s == status) {
+            continue;
+        }
+        if let Some(n) = compose(status, &case.locale, &case.applicant_phone, &case.tracking_number.to_string(), &service, &event_note) {
+            step.notices.push((status, n));
+        }
+    }
+    match store.record_step(&step).await {
+        Ok(ended) => {
+            tracing::info!(tracking = %number, action = action.code(), by = %me.username, ended = ended.code(), "case decided");
             back(&format!("done={}", action.code()));
         }
         Err(StoreError::Conflict) => back("error=not_allowed_now"),

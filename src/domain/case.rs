@@ -54,6 +54,48 @@ pub enum Role {
     Admin,
 }
 
+/// What kind of record a case event is. Every kind is in the case's hash chain; the
+/// applicant's timeline shows the public ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The case moved from one status to another (or was submitted).
+    Transition,
+    /// A department's reviewer took the case.
+    ReviewStarted,
+    /// A department approved its part.
+    ReviewApproved,
+    /// A department rejected its part (and so the case).
+    ReviewRejected,
+    /// A clerk opened one of the applicant's materials (查阅留痕).
+    MaterialViewed,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 5] =
+        [EventKind::Transition, EventKind::ReviewStarted, EventKind::ReviewApproved, EventKind::ReviewRejected, EventKind::MaterialViewed];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Transition => "transition",
+            EventKind::ReviewStarted => "review_started",
+            EventKind::ReviewApproved => "review_approved",
+            EventKind::ReviewRejected => "review_rejected",
+            EventKind::MaterialViewed => "material_viewed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Whether the applicant's timeline shows it. Who looked at which file is for
+    /// the audit, not for the applicant's progress.
+    pub fn is_public(self) -> bool {
+        self != EventKind::MaterialViewed
+    }
+}
+
 /// Why an action cannot be taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TransitionError {
@@ -63,6 +105,8 @@ pub enum TransitionError {
     NotYourRole,
     /// Refusals, rejections and correction requests must say why.
     ReasonRequired,
+    /// A rejection must also cite its legal basis (依据).
+    LegalBasisRequired,
 }
 
 impl CaseStatus {
@@ -100,16 +144,21 @@ impl CaseStatus {
         matches!(self, CaseStatus::Refused | CaseStatus::Rejected | CaseStatus::Issued)
     }
 
-    /// The status `action` leads to, if it is allowed from this one.
-    pub fn after(self, action: CaseAction) -> Option<CaseStatus> {
+    /// The status `action` leads to, if it is allowed from this one. `accepted` says
+    /// whether the case was accepted before: a correction asked for during review
+    /// returns to review when it is resubmitted, one asked for at intake returns to
+    /// the front desk.
+    pub fn after(self, action: CaseAction, accepted: bool) -> Option<CaseStatus> {
         use CaseAction as A;
         use CaseStatus as S;
         Some(match (self, action) {
             (S::Submitted, A::Accept) => S::Accepted,
             (S::Submitted, A::Refuse) => S::Refused,
-            (S::Submitted, A::RequestCorrection) => S::NeedsCorrection,
+            (S::Submitted | S::Accepted | S::UnderReview, A::RequestCorrection) => S::NeedsCorrection,
+            (S::NeedsCorrection, A::Resubmit) if accepted => S::UnderReview,
             (S::NeedsCorrection, A::Resubmit) => S::Submitted,
-            (S::Accepted, A::StartReview) => S::UnderReview,
+            // Another department may have started already: each takes its own part.
+            (S::Accepted | S::UnderReview, A::StartReview) => S::UnderReview,
             (S::Accepted | S::UnderReview, A::Approve) => S::Approved,
             (S::Accepted | S::UnderReview, A::Reject) => S::Rejected,
             (S::Approved, A::Issue) => S::Issued,
@@ -117,10 +166,21 @@ impl CaseStatus {
         })
     }
 
+    /// Whether the promised time limit is running: from acceptance until the result
+    /// is issued (办结), and not while the applicant is correcting.
+    pub fn clock_running(self) -> bool {
+        matches!(self, CaseStatus::Accepted | CaseStatus::UnderReview | CaseStatus::Approved)
+    }
+
+    /// Whether the case still waits on someone (staff or applicant).
+    pub fn is_open(self) -> bool {
+        !self.is_final()
+    }
+
     /// The actions `role` may take on a case in this status, in the order a clerk
-    /// would consider them.
-    pub fn actions_for(self, role: Role) -> Vec<CaseAction> {
-        CaseAction::ALL.into_iter().filter(|&a| role.may(a) && self.after(a).is_some()).collect()
+    /// would consider them (before asking whose case it is: see `domain::access`).
+    pub fn actions_for(self, role: Role, accepted: bool) -> Vec<CaseAction> {
+        CaseAction::ALL.into_iter().filter(|&a| role.may(a) && self.after(a, accepted).is_some()).collect()
     }
 }
 
@@ -183,7 +243,7 @@ impl Role {
         match self {
             Role::Applicant => action == A::Resubmit,
             Role::WindowClerk => matches!(action, A::Accept | A::Refuse | A::RequestCorrection),
-            Role::Reviewer => matches!(action, A::StartReview | A::Approve | A::Reject),
+            Role::Reviewer => matches!(action, A::StartReview | A::Approve | A::Reject | A::RequestCorrection),
             Role::IssuingClerk => action == A::Issue,
             Role::Supervisor => false,
             Role::Admin => action != A::Resubmit,
@@ -196,12 +256,13 @@ impl Role {
 }
 
 /// Checks one transition: the role may act, the status allows it, and a reason is
-/// given where one is owed. Returns the new status.
-pub fn transition(status: CaseStatus, action: CaseAction, role: Role, note: &str) -> Result<CaseStatus, TransitionError> {
+/// given where one is owed. Returns the new status. Which case a staff member may act
+/// on at all is [`crate::domain::access`]'s question.
+pub fn transition(status: CaseStatus, action: CaseAction, role: Role, note: &str, accepted: bool) -> Result<CaseStatus, TransitionError> {
     if !role.may(action) {
         return Err(TransitionError::NotYourRole);
     }
-    let next = status.after(action).ok_or(TransitionError::NotAllowedNow)?;
+    let next = status.after(action, accepted).ok_or(TransitionError::NotAllowedNow)?;
     if action.needs_reason() && note.trim().is_empty() {
         return Err(TransitionError::ReasonRequired);
     }
@@ -221,7 +282,7 @@ mod tests {
     fn the_whole_online_path_runs_from_submission_to_issue() {
         let mut s = S::Submitted;
         for (action, role) in [(A::Accept, Role::WindowClerk), (A::StartReview, Role::Reviewer), (A::Approve, Role::Reviewer), (A::Issue, Role::IssuingClerk)] {
-            s = transition(s, action, role, "").unwrap();
+            s = transition(s, action, role, "", s != S::Submitted).unwrap();
         }
         assert_eq!(s, S::Issued);
         assert!(s.is_final());
@@ -229,41 +290,50 @@ mod tests {
 
     #[test]
     fn a_correction_returns_the_case_to_the_front_desk() {
-        let s = transition(S::Submitted, A::RequestCorrection, Role::WindowClerk, "身份证照片不清晰").unwrap();
+        let s = transition(S::Submitted, A::RequestCorrection, Role::WindowClerk, "身份证照片不清晰", false).unwrap();
         assert_eq!(s, S::NeedsCorrection);
-        assert_eq!(transition(s, A::Resubmit, Role::Applicant, ""), Ok(S::Submitted));
+        assert_eq!(transition(s, A::Resubmit, Role::Applicant, "", false), Ok(S::Submitted));
     }
 
     #[test]
     fn each_step_belongs_to_its_window() {
-        assert_eq!(transition(S::Submitted, A::Approve, Role::WindowClerk, ""), Err(TransitionError::NotYourRole));
-        assert_eq!(transition(S::Approved, A::Issue, Role::Reviewer, ""), Err(TransitionError::NotYourRole));
-        assert_eq!(transition(S::Submitted, A::Accept, Role::Applicant, ""), Err(TransitionError::NotYourRole));
-        assert_eq!(transition(S::Submitted, A::Accept, Role::Supervisor, ""), Err(TransitionError::NotYourRole));
+        assert_eq!(transition(S::Submitted, A::Approve, Role::WindowClerk, "", false), Err(TransitionError::NotYourRole));
+        assert_eq!(transition(S::Approved, A::Issue, Role::Reviewer, "", false), Err(TransitionError::NotYourRole));
+        assert_eq!(transition(S::Submitted, A::Accept, Role::Applicant, "", false), Err(TransitionError::NotYourRole));
+        assert_eq!(transition(S::Submitted, A::Accept, Role::Supervisor, "", false), Err(TransitionError::NotYourRole));
     }
 
     #[test]
     fn finished_cases_take_no_more_actions() {
         for s in [S::Refused, S::Rejected, S::Issued] {
-            assert!(s.actions_for(Role::Admin).is_empty(), "{s:?}");
+            assert!(s.actions_for(Role::Admin, true).is_empty(), "{s:?}");
         }
-        assert_eq!(transition(S::Issued, A::Issue, Role::IssuingClerk, ""), Err(TransitionError::NotAllowedNow));
-        assert_eq!(transition(S::Submitted, A::Issue, Role::IssuingClerk, ""), Err(TransitionError::NotAllowedNow));
+        assert_eq!(transition(S::Issued, A::Issue, Role::IssuingClerk, "", false), Err(TransitionError::NotAllowedNow));
+        assert_eq!(transition(S::Submitted, A::Issue, Role::IssuingClerk, "", false), Err(TransitionError::NotAllowedNow));
     }
 
     #[test]
     fn refusals_and_rejections_must_give_a_reason() {
-        assert_eq!(transition(S::Submitted, A::Refuse, Role::WindowClerk, "  "), Err(TransitionError::ReasonRequired));
-        assert_eq!(transition(S::Accepted, A::Reject, Role::Reviewer, ""), Err(TransitionError::ReasonRequired));
-        assert_eq!(transition(S::Submitted, A::Refuse, Role::WindowClerk, "不属于本部门职权范围"), Ok(S::Refused));
+        assert_eq!(transition(S::Submitted, A::Refuse, Role::WindowClerk, "  ", false), Err(TransitionError::ReasonRequired));
+        assert_eq!(transition(S::Accepted, A::Reject, Role::Reviewer, "", false), Err(TransitionError::ReasonRequired));
+        assert_eq!(transition(S::Submitted, A::Refuse, Role::WindowClerk, "不属于本部门职权范围", false), Ok(S::Refused));
     }
 
     #[test]
     fn the_clerk_is_offered_exactly_the_allowed_actions() {
-        assert_eq!(S::Submitted.actions_for(Role::WindowClerk), vec![A::Accept, A::RequestCorrection, A::Refuse]);
-        assert_eq!(S::Accepted.actions_for(Role::Reviewer), vec![A::StartReview, A::Approve, A::Reject]);
-        assert_eq!(S::Approved.actions_for(Role::IssuingClerk), vec![A::Issue]);
-        assert!(S::Submitted.actions_for(Role::IssuingClerk).is_empty());
+        assert_eq!(S::Submitted.actions_for(Role::WindowClerk, false), vec![A::Accept, A::RequestCorrection, A::Refuse]);
+        assert_eq!(S::Accepted.actions_for(Role::Reviewer, true), vec![A::StartReview, A::Approve, A::RequestCorrection, A::Reject]);
+        assert_eq!(S::Approved.actions_for(Role::IssuingClerk, true), vec![A::Issue]);
+        assert!(S::Submitted.actions_for(Role::IssuingClerk, false).is_empty());
+    }
+
+    #[test]
+    fn a_correction_during_review_returns_to_review_and_pauses_the_clock() {
+        let s = transition(S::UnderReview, A::RequestCorrection, Role::Reviewer, "缺少股东签字页", true).unwrap();
+        assert_eq!(s, S::NeedsCorrection);
+        assert!(!s.clock_running());
+        assert_eq!(transition(s, A::Resubmit, Role::Applicant, "", true), Ok(S::UnderReview));
+        assert!(S::UnderReview.clock_running());
     }
 
     #[test]

@@ -107,6 +107,13 @@ pub struct ServiceItem {
     #[serde(default)]
     pub materials: Vec<Material>,
     pub form: FormDefinition,
+    /// The departments that review a case (并联审批 when more than one); by default
+    /// the item's own department alone.
+    #[serde(default)]
+    pub reviewing_departments: Vec<String>,
+    /// The e-licence an approved case issues, if any.
+    #[serde(default)]
+    pub licence: Option<super::licence::LicenceSpec>,
 }
 
 /// What is wrong with a catalog entry, naming the field as a path
@@ -170,6 +177,24 @@ impl ServiceItem {
             problem("guide.legal_basis", "must cite at least one legal basis");
         }
         let mut p2 = Vec::new();
+        for (i, d) in self.reviewing_departments.iter().enumerate() {
+            if !departments.iter().any(|x| &x.code == d) {
+                p2.push(CatalogProblem { field: format!("reviewing_departments[{i}]"), problem: "names no department in departments.toml".into() });
+            }
+            if self.reviewing_departments[..i].contains(d) {
+                p2.push(CatalogProblem { field: format!("reviewing_departments[{i}]"), problem: "is listed twice".into() });
+            }
+        }
+        if let Some(licence) = &self.licence {
+            if let Some(field) = &licence.holder_field {
+                if !self.form.fields.iter().any(|f| &f.name == field) {
+                    p2.push(CatalogProblem { field: "licence.holder_field".into(), problem: format!("names no form field `{field}`") });
+                }
+            }
+            if licence.name.zh.trim().is_empty() || licence.name.en.trim().is_empty() {
+                p2.push(CatalogProblem { field: "licence.name".into(), problem: "must not be empty".into() });
+            }
+        }
         check_text(&mut p2, "name", &self.name);
         check_text(&mut p2, "summary", &self.summary);
         check_text(&mut p2, "guide.fee", &self.guide.fee);
@@ -223,6 +248,16 @@ impl ServiceItem {
     /// Whether a citizen can start an application online.
     pub fn can_apply_online(&self) -> bool {
         matches!(self.handling_depth, HandlingDepth::OnlineApplication | HandlingDepth::FullyOnline)
+    }
+
+    /// The departments that review a case of this item, in the catalog's order.
+    pub fn reviewers(&self) -> Vec<String> {
+        if self.reviewing_departments.is_empty() { vec![self.department.clone()] } else { self.reviewing_departments.clone() }
+    }
+
+    /// Whether several departments review at the same time (并联审批).
+    pub fn is_parallel(&self) -> bool {
+        self.reviewers().len() > 1
     }
 
     pub fn material(&self, code: &str) -> Option<&Material> {
@@ -280,6 +315,8 @@ pub(crate) mod tests {
                     field("id_number", FieldKind::ResidentId),
                 ],
             },
+            reviewing_departments: vec![],
+            licence: None,
         }
     }
 
@@ -301,6 +338,16 @@ pub(crate) mod tests {
         item.department = "nowhere".into();
         let fields: Vec<String> = item.check(&sample_departments()).into_iter().map(|p| p.field).collect();
         assert_eq!(fields, vec!["department", "guide.promised_days", "materials[0].name.en", "form.fields"]);
+    }
+
+    #[test]
+    fn reviewers_default_to_the_items_department_and_must_exist() {
+        let mut item = sample_item();
+        assert_eq!(item.reviewers(), vec!["civil".to_owned()]);
+        assert!(!item.is_parallel());
+        item.reviewing_departments = vec!["civil".into(), "tax".into(), "civil".into()];
+        let fields: Vec<String> = item.check(&sample_departments()).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, vec!["reviewing_departments[1]", "reviewing_departments[2]"]);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! is idempotent (unchanged items are not rewritten), and a bad file stops start-up
 //! with a message naming the file and the field.
 
+use crate::domain::calendar::{CalendarYear, WorkCalendar};
 use crate::domain::catalog::{Department, ServiceItem};
+use crate::domain::site::{Site, Sites};
 use crate::server::store::Store;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -14,11 +16,20 @@ struct DepartmentsFile {
     departments: Vec<Department>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SitesFile {
+    sites: Vec<Site>,
+}
+
 /// The parsed and checked catalog, before it is stored.
 #[derive(Debug)]
 pub struct Catalog {
     pub departments: Vec<Department>,
     pub items: Vec<(PathBuf, ServiceItem)>,
+    pub sites: Sites,
+    /// Each year's calendar text, as in its file.
+    pub calendar_years: Vec<(i32, String)>,
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -32,6 +43,19 @@ pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
     let departments = toml::from_str::<DepartmentsFile>(&read(&departments_path)?)
         .map_err(|e| format!("{}: {e}", departments_path.display()))?
         .departments;
+    let mut problems = Vec::new();
+    let sites_path = dir.join("sites.toml");
+    let sites = match toml::from_str::<SitesFile>(&read(&sites_path)?) {
+        Ok(f) => Sites::new(f.sites).unwrap_or_else(|errs| {
+            problems.extend(errs.into_iter().map(|e| format!("{}: {e}", sites_path.display())));
+            Sites::default()
+        }),
+        Err(e) => {
+            problems.push(format!("{}: {e}", sites_path.display()));
+            Sites::default()
+        }
+    };
+    let calendar_years = read_calendar(&dir.join("calendar"), &mut problems)?;
     let services_dir = dir.join("services");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&services_dir)
         .map_err(|e| format!("{}: {e}", services_dir.display()))?
@@ -39,7 +63,6 @@ pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
-    let mut problems = Vec::new();
     let mut items: Vec<(PathBuf, ServiceItem)> = Vec::new();
     for path in paths {
         match toml::from_str::<ServiceItem>(&read(&path)?) {
@@ -55,13 +78,52 @@ pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
             }
         }
     }
-    if problems.is_empty() { Ok(Catalog { departments, items }) } else { Err(problems.join("\n")) }
+    if problems.is_empty() { Ok(Catalog { departments, items, sites, calendar_years }) } else { Err(problems.join("\n")) }
+}
+
+/// Reads `calendar/<year>.toml`; each file must hold the year its name says.
+fn read_calendar(dir: &Path, problems: &mut Vec<String>) -> Result<Vec<(i32, String)>, String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut years = Vec::new();
+    for path in paths {
+        let text = read(&path)?;
+        match toml::from_str::<CalendarYear>(&text) {
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+            Ok(y) => {
+                if path.file_stem().and_then(|s| s.to_str()) != Some(y.year.to_string().as_str()) {
+                    problems.push(format!("{}: year: the file holds {} but is named for another year", path.display(), y.year));
+                }
+                if let Err(errs) = WorkCalendar::from_years(std::slice::from_ref(&y)) {
+                    problems.extend(errs.into_iter().map(|e| format!("{}: {e}", path.display())));
+                }
+                years.push((y.year, text));
+            }
+        }
+    }
+    Ok(years)
+}
+
+/// Builds the calendar from the years stored in the database.
+pub async fn load_calendar(store: &Store) -> Result<WorkCalendar, String> {
+    let years = store.calendar_years().await.map_err(|e| format!("reading the calendar: {e}"))?;
+    let texts: Vec<&str> = years.iter().map(|y| y.text.as_str()).collect();
+    WorkCalendar::from_toml_texts(&texts).map_err(|errs| format!("the stored calendar has problems: {}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))
 }
 
 /// Stores the catalog; returns how many items were new or changed.
 pub async fn store_catalog(store: &Store, catalog: &Catalog, at: i64) -> Result<usize, String> {
     for d in &catalog.departments {
         store.upsert_department(d).await.map_err(|e| format!("storing department {}: {e}", d.code))?;
+    }
+    store.upsert_sites(&catalog.sites).await.map_err(|e| format!("storing sites: {e}"))?;
+    for (year, text) in &catalog.calendar_years {
+        let hash = crate::server::clock::hex(&Sha256::digest(text.as_bytes()));
+        store.seed_calendar_year(*year, text, &hash, at).await.map_err(|e| format!("storing calendar {year}: {e}"))?;
     }
     let mut changed = 0;
     for (path, item) in &catalog.items {
@@ -92,6 +154,8 @@ mod tests {
         for audience in Audience::ALL {
             assert!(catalog.items.iter().any(|(_, i)| i.audience.contains(&audience)), "{audience:?}");
         }
+        assert!(catalog.items.iter().filter(|(_, i)| i.is_parallel()).count() >= 2, "two items with parallel review");
+        assert!(catalog.calendar_years.iter().any(|(y, _)| *y == 2025) && catalog.calendar_years.iter().any(|(y, _)| *y == 2026));
         // The real-estate "0135" classes: immediate, 1, 3 and 5 working days.
         for days in [0, 1, 3, 5] {
             assert!(
@@ -106,6 +170,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("portal-catalog-{}", crate::server::clock::random_token()));
         std::fs::create_dir_all(dir.join("services")).unwrap();
         std::fs::copy(repo_catalog().join("departments.toml"), dir.join("departments.toml")).unwrap();
+        std::fs::copy(repo_catalog().join("sites.toml"), dir.join("sites.toml")).unwrap();
+        std::fs::create_dir_all(dir.join("calendar")).unwrap();
+        std::fs::write(dir.join("calendar/2026.toml"), "year = 2025").unwrap();
         let good = std::fs::read_dir(repo_catalog().join("services")).unwrap().next().unwrap().unwrap().path();
         let text = std::fs::read_to_string(&good).unwrap();
         // Break one file two ways: an unknown department and a missing fee.
@@ -119,5 +186,6 @@ mod tests {
         let err = read_catalog(&dir).unwrap_err();
         assert!(err.contains("broken.toml"), "{err}");
         assert!(err.contains("fee"), "{err}");
+        assert!(err.contains("2026.toml: year"), "a calendar file named for another year: {err}");
     }
 }

@@ -17,6 +17,8 @@ pub struct Settings {
     pub catalog_dir: PathBuf,
     pub demo_data: bool,
     pub session_key_file: PathBuf,
+    /// The share of the promised time below which a case's light turns yellow.
+    pub deadline_yellow_share: crate::domain::deadline::YellowShare,
 }
 
 #[derive(Deserialize, Default)]
@@ -32,6 +34,7 @@ struct FileSettings {
     catalog_dir: Option<String>,
     demo_data: Option<bool>,
     session_key_file: Option<String>,
+    deadline_yellow_share: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +81,9 @@ impl Settings {
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
             return Err("DATABASE_URL / database_url: must start with sqlite: or postgres://".into());
         }
+        let share = pick("PORTAL_DEADLINE_YELLOW_SHARE", file.deadline_yellow_share, "1/3");
+        let deadline_yellow_share = crate::domain::deadline::YellowShare::parse(&share)
+            .ok_or_else(|| format!("PORTAL_DEADLINE_YELLOW_SHARE / deadline_yellow_share: `{share}` is not a share such as 1/3 or 0.25"))?;
         let public_url = pick("PORTAL_PUBLIC_URL", file.public_url, &format!("http://{site_addr}"));
         Ok(Settings {
             site_addr,
@@ -90,6 +96,7 @@ impl Settings {
             catalog_dir: pick("PORTAL_CATALOG_DIR", file.catalog_dir, "catalog").into(),
             demo_data,
             session_key_file: pick("PORTAL_SESSION_KEY_FILE", file.session_key_file, "data/session.key").into(),
+            deadline_yellow_share,
         })
     }
 
@@ -118,6 +125,8 @@ mod tests {
         assert!(err.contains("region_code"), "{err}");
         let err = Settings::merge(FileSettings::default(), |k| (k == "PORTAL_UPLOAD_MAX_BYTES").then(|| "ten".to_owned())).unwrap_err();
         assert!(err.contains("PORTAL_UPLOAD_MAX_BYTES"), "{err}");
+        let err = Settings::merge(FileSettings { deadline_yellow_share: Some("2/1".into()), ..Default::default() }, |_| None).unwrap_err();
+        assert!(err.contains("deadline_yellow_share"), "{err}");
     }
 
     #[test]

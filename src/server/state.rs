@@ -1,9 +1,11 @@
 //! What every request handler and server function can reach.
 
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::site::Sites;
 use crate::server::{auth::SessionKey, blobs::BlobStore, settings::Settings, store::Store, throttle::Throttle};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,6 +15,17 @@ pub struct AppState {
     pub blobs: BlobStore,
     pub session_key: SessionKey,
     pub throttle: Arc<Throttle>,
+    /// The service sites, loaded at start-up from `catalog/sites.toml`.
+    pub sites: Arc<Sites>,
+    /// The working-day calendar, rebuilt from the database after an administrator's edit.
+    pub calendar: Arc<RwLock<WorkCalendar>>,
+}
+
+impl AppState {
+    /// A copy of the calendar as it stands now.
+    pub fn calendar(&self) -> WorkCalendar {
+        self.calendar.read().map(|c| c.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -3,8 +3,10 @@
 pub mod answers_page;
 pub mod catalog_page;
 pub mod check_page;
+pub mod correction_page;
 pub mod guide_page;
 pub mod home_page;
 pub mod materials_page;
 pub mod receipt_page;
 pub mod track_page;
+pub mod verify_page;

@@ -3,22 +3,35 @@
 //! `PORTAL_REQUIRE_POSTGRES=1` a missing server fails the run instead of skipping.
 
 use super::*;
+use crate::domain::calendar::Date;
+use crate::domain::case::{EventKind, Role};
 use crate::domain::catalog::tests::{sample_departments, sample_item};
+use crate::domain::catalog::Audience;
+use crate::domain::delivery::Delivery;
+use crate::domain::material::MediaType;
+use crate::domain::review::ReviewStatus;
 use crate::server::clock::random_token;
 use std::collections::BTreeMap;
 
 /// A fresh, empty database per test on each engine available.
 async fn stores() -> Vec<Store> {
+    stores_with_urls().await.into_iter().map(|(s, _)| s).collect()
+}
+
+/// The same, with each database's URL (to open it again, as after a crash).
+async fn stores_with_urls() -> Vec<(Store, String)> {
     let dir = std::env::temp_dir().join(format!("portal-store-test-{}", random_token()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut stores = vec![Store::connect(&format!("sqlite://{}/portal.db", dir.display())).await.unwrap()];
+    let sqlite_url = format!("sqlite://{}/portal.db", dir.display());
+    let mut stores = vec![(Store::connect(&sqlite_url).await.unwrap(), sqlite_url)];
     match std::env::var("PORTAL_TEST_POSTGRES_URL") {
         Ok(admin_url) => {
             let name = format!("portal_test_{}", random_token());
             let admin = PgPool::connect(&admin_url).await.expect("PORTAL_TEST_POSTGRES_URL does not answer");
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
             let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-            stores.push(Store::connect(&format!("{base}/{name}")).await.unwrap());
+            let url = format!("{base}/{name}");
+            stores.push((Store::connect(&url).await.unwrap(), url));
         }
         Err(_) if std::env::var("PORTAL_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
             panic!("PORTAL_REQUIRE_POSTGRES=1 but PORTAL_TEST_POSTGRES_URL is not set: the PostgreSQL store is untested");
@@ -51,6 +64,9 @@ async fn submit(store: &Store, d: &Draft, at: i64) -> CaseRecord {
             applicant_name: "王小明",
             applicant_phone: "13800138000",
             answers: &answers,
+            site_path: "/gulou/",
+            locale: "zh-Hans",
+            delivery: &Delivery::Online,
             at,
         })
         .await
@@ -117,17 +133,20 @@ async fn transitions_append_events_and_refuse_stale_decisions() {
         let d = draft("d1");
         store.save_draft(&d).await.unwrap();
         let case = submit(&store, &d, 100).await;
-        store.record_transition(case.id, CaseStatus::Submitted, CaseStatus::Accepted, "clerk:window01", "", 200).await.unwrap();
+        store.record_step(&Step::new(case.id, CaseStatus::Submitted, CaseStatus::Accepted, "clerk:window01", "", 200)).await.unwrap();
         // A second clerk still looking at "submitted" cannot refuse what was accepted.
-        let stale = store.record_transition(case.id, CaseStatus::Submitted, CaseStatus::Refused, "clerk:window02", "no", 201).await;
+        let stale = store.record_step(&Step::new(case.id, CaseStatus::Submitted, CaseStatus::Refused, "clerk:window02", "no", 201)).await;
         assert!(matches!(stale, Err(StoreError::Conflict)), "{}", store.engine());
         let events = store.case_events(case.id).await.unwrap();
         assert_eq!(events.len(), 2);
-        assert_eq!(events[1], CaseEvent { at: 200, actor: "clerk:window01".into(), from: Some(CaseStatus::Submitted), to: CaseStatus::Accepted, note: String::new() });
+        let e = &events[1];
+        assert_eq!((e.at, e.actor.as_str(), e.kind, e.from, e.to), (200, "clerk:window01", EventKind::Transition, Some(CaseStatus::Submitted), CaseStatus::Accepted));
         let reloaded = store.case_by_tracking(&case.tracking_number).await.unwrap().unwrap();
         assert_eq!(reloaded.status, CaseStatus::Accepted);
-        assert_eq!(store.queue(&[CaseStatus::Accepted], 10, 0).await.unwrap().len(), 1);
-        assert_eq!(store.queue(&[CaseStatus::Submitted], 10, 0).await.unwrap().len(), 0);
+        let today = Date::new(2026, 11, 23).unwrap();
+        let kind = |s| QueueKind::Stage(s);
+        assert_eq!(store.queue(&QueueScope::Everything, &kind(Stage::Review), &QueueFilter::default(), today, None, 10).await.unwrap().len(), 1);
+        assert_eq!(store.queue(&QueueScope::Everything, &kind(Stage::Intake), &QueueFilter::default(), today, None, 10).await.unwrap().len(), 0);
     }
 }
 
@@ -160,10 +179,288 @@ async fn materials_replace_per_code_and_sql_looking_text_is_stored_verbatim() {
 #[tokio::test]
 async fn staff_accounts_are_found_by_name_and_id() {
     for store in stores().await {
-        store.upsert_user("window01", "窗口一", "window_clerk", None, "$argon2id$x", 1).await.unwrap();
+        let roles = [Role::WindowClerk, Role::IssuingClerk];
+        let user = NewUser { username: "window01", display_name: "窗口一", roles: &roles, department: None, site: Some("gulou"), password_hash: "$argon2id$x" };
+        store.upsert_user(&user, 1).await.unwrap();
         let u = store.user_by_username("window01").await.unwrap().unwrap();
         assert_eq!(store.user_by_id(u.id).await.unwrap(), Some(u.clone()));
-        assert_eq!(u.role, "window_clerk");
+        assert_eq!(u.roles, roles.to_vec());
+        assert_eq!(u.site.as_deref(), Some("gulou"));
         assert_eq!(store.user_by_username("nobody").await.unwrap(), None);
+    }
+}
+
+/// A submitted and accepted case reviewed by `departments`.
+async fn accepted_case(store: &Store, draft_id: &str, departments: &[String], at: i64) -> CaseRecord {
+    let d = draft(draft_id);
+    store.save_draft(&d).await.unwrap();
+    let case = submit(store, &d, at).await;
+    let mut step = Step::new(case.id, CaseStatus::Submitted, CaseStatus::Accepted, "staff:window01", "", at + 1);
+    step.open_reviews = departments;
+    store.record_step(&step).await.unwrap();
+    case
+}
+
+fn review<'a>(department: &'a str, to: ReviewStatus, reviewer: &'a str) -> ReviewChange<'a> {
+    const OPEN: [ReviewStatus; 2] = [ReviewStatus::Pending, ReviewStatus::InReview];
+    ReviewChange { department, from: &OPEN, to, reviewer, reason: "", legal_basis: "" }
+}
+
+#[tokio::test]
+async fn parallel_reviews_approve_the_case_only_when_every_department_has() {
+    for store in stores().await {
+        seeded(&store).await;
+        let departments = vec!["natural_resources".to_owned(), "tax".to_owned()];
+        let case = accepted_case(&store, "p1", &departments, 100).await;
+        let mut first = Step::new(case.id, CaseStatus::Accepted, CaseStatus::Approved, "staff:estate01", "", 200);
+        first.kind = EventKind::ReviewApproved;
+        first.review = Some(review("natural_resources", ReviewStatus::Approved, "staff:estate01"));
+        assert_eq!(store.record_step(&first).await.unwrap(), CaseStatus::UnderReview, "{}: tax has not decided", store.engine());
+        let mut second = Step::new(case.id, CaseStatus::UnderReview, CaseStatus::Approved, "staff:tax01", "", 300);
+        second.kind = EventKind::ReviewApproved;
+        second.review = Some(review("tax", ReviewStatus::Approved, "staff:tax01"));
+        assert_eq!(store.record_step(&second).await.unwrap(), CaseStatus::Approved);
+        let today = Date::new(2026, 11, 23).unwrap();
+        let approved = QueueKind::Stage(Stage::Issue);
+        let seen_by = |d: &str| QueueScope::Department(d.into());
+        assert_eq!(store.queue(&seen_by("tax"), &approved, &QueueFilter::default(), today, None, 10).await.unwrap().len(), 1, "{}", store.engine());
+        assert!(store.queue(&seen_by("health"), &approved, &QueueFilter::default(), today, None, 10).await.unwrap().is_empty());
+        // `_` in a department code is a letter, not a wildcard.
+        assert!(store.queue(&seen_by("natural-resources"), &approved, &QueueFilter::default(), today, None, 10).await.unwrap().is_empty());
+        let reviews = store.case_reviews(case.id).await.unwrap();
+        assert_eq!(reviews.iter().map(|r| (r.department.as_str(), r.status)).collect::<Vec<_>>(), vec![("natural_resources", ReviewStatus::Approved), ("tax", ReviewStatus::Approved)]);
+        // A department cannot decide twice.
+        let again = store.record_step(&second).await;
+        assert!(matches!(again, Err(StoreError::Conflict)));
+    }
+}
+
+#[tokio::test]
+async fn two_departments_approving_at_the_same_moment_still_approve_the_case() {
+    for store in stores().await {
+        seeded(&store).await;
+        let departments = vec!["natural_resources".to_owned(), "tax".to_owned()];
+        for n in 0..5 {
+            let case = accepted_case(&store, &format!("race{n}"), &departments, 100).await;
+            let decide = |department: &'static str, actor: &'static str| {
+                let store = store.clone();
+                async move {
+                    // Each reviewer saw the case as accepted; retry once on a conflict as a clerk would (reload, decide again).
+                    for from in [CaseStatus::Accepted, CaseStatus::UnderReview] {
+                        let mut step = Step::new(case.id, from, CaseStatus::Approved, actor, "", 200);
+                        step.kind = EventKind::ReviewApproved;
+                        step.review = Some(review(department, ReviewStatus::Approved, actor));
+                        if store.record_step(&step).await.is_ok() {
+                            return;
+                        }
+                    }
+                    panic!("{department} could not decide");
+                }
+            };
+            tokio::join!(decide("natural_resources", "staff:estate01"), decide("tax", "staff:tax01"));
+            let reloaded = store.case_by_tracking(&case.tracking_number).await.unwrap().unwrap();
+            assert_eq!(reloaded.status, CaseStatus::Approved, "{}: round {n}", store.engine());
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_rejection_rejects_a_parallel_case() {
+    for store in stores().await {
+        seeded(&store).await;
+        let departments = vec!["natural_resources".to_owned(), "tax".to_owned()];
+        let case = accepted_case(&store, "r1", &departments, 100).await;
+        let mut step = Step::new(case.id, CaseStatus::Accepted, CaseStatus::Rejected, "staff:tax01", "契税未缴清", 200);
+        step.kind = EventKind::ReviewRejected;
+        step.review = Some(ReviewChange { reason: "契税未缴清", legal_basis: "《契税法》第九条", ..review("tax", ReviewStatus::Rejected, "staff:tax01") });
+        assert_eq!(store.record_step(&step).await.unwrap(), CaseStatus::Rejected, "{}", store.engine());
+        let reviews = store.case_reviews(case.id).await.unwrap();
+        assert_eq!(reviews[1].legal_basis, "《契税法》第九条");
+        let events = store.case_events(case.id).await.unwrap();
+        assert_eq!((events.last().unwrap().kind, events.last().unwrap().department.as_str()), (EventKind::ReviewRejected, "tax"));
+    }
+}
+
+#[tokio::test]
+async fn a_changed_event_breaks_the_chain_at_that_event() {
+    for store in stores().await {
+        seeded(&store).await;
+        let case = accepted_case(&store, "c1", &["civil".to_owned()], 100).await;
+        store.record_material_view(case.id, CaseStatus::Accepted, "staff:window01", "id_card (身份证.pdf)", 150).await.unwrap();
+        assert_eq!(store.verify_case_chain(case.id).await.unwrap(), Ok(()), "{}", store.engine());
+        let head = store.case_chain_head(case.id).await.unwrap().unwrap();
+        let events = store.case_events(case.id).await.unwrap();
+        assert_eq!(events.len(), 3);
+        assert_eq!(head, events[2].hash, "the head is the last event's hash");
+        // Someone with database access rewrites the acceptance's note.
+        on_pool!(store, pool => {
+            sqlx::query("UPDATE case_events SET note = 'edited' WHERE id = $1").bind(events[1].id).execute(pool).await.unwrap();
+        });
+        let broken = store.verify_case_chain(case.id).await.unwrap().unwrap_err();
+        assert_eq!(broken.event_id, Some(events[1].id), "{}: {broken}", store.engine());
+        let (_, all) = store.verify_all_chains().await.unwrap();
+        assert_eq!(all.len(), 1);
+        // Deleting the last event is caught by the head.
+        on_pool!(store, pool => {
+            sqlx::query("UPDATE case_events SET note = '' WHERE id = $1").bind(events[1].id).execute(pool).await.unwrap();
+            sqlx::query("DELETE FROM case_events WHERE id = $1").bind(events[2].id).execute(pool).await.unwrap();
+        });
+        let broken = store.verify_case_chain(case.id).await.unwrap().unwrap_err();
+        assert_eq!(broken.event_id, None, "{broken}");
+    }
+}
+
+#[tokio::test]
+async fn a_message_written_with_a_step_survives_a_crash_before_delivery() {
+    for (store, url) in stores_with_urls().await {
+        seeded(&store).await;
+        let d = draft("m1");
+        store.save_draft(&d).await.unwrap();
+        let case = submit(&store, &d, 100).await;
+        let mut step = Step::new(case.id, CaseStatus::Submitted, CaseStatus::Accepted, "staff:window01", "", 200);
+        step.notices.push((CaseStatus::Accepted, Notice { kind: "accepted".into(), phone: "13800138000".into(), locale: "zh-Hans".into(), body: "已受理".into() }));
+        store.record_step(&step).await.unwrap();
+        // The process dies here: nothing was delivered. A new process opens the database.
+        drop(store);
+        let store = Store::connect(&url).await.unwrap();
+        assert!(store.case_messages(case.id).await.unwrap()[0].delivered_at.is_none());
+        struct Flaky(std::sync::atomic::AtomicU32);
+        impl crate::server::notify::SmsGateway for Flaky {
+            fn send(&self, _: &str, _: &str) -> Result<(), String> {
+                if self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 { Err("gateway timeout".into()) } else { Ok(()) }
+            }
+        }
+        let gateway = Flaky(Default::default());
+        assert_eq!(crate::server::notify::deliver_due(&store, &gateway, 300).await.unwrap(), 0, "the first attempt fails");
+        assert_eq!(crate::server::notify::deliver_due(&store, &gateway, 301).await.unwrap(), 0, "not due again yet");
+        assert_eq!(crate::server::notify::deliver_due(&store, &gateway, 300 + 5_000).await.unwrap(), 1, "{}: retried", store.engine());
+        let messages = store.case_messages(case.id).await.unwrap();
+        assert_eq!((messages.len(), messages[0].delivered_at, messages[0].attempts), (1, Some(5_300), 2));
+        assert_eq!(crate::server::notify::deliver_due(&store, &gateway, 20_000).await.unwrap(), 0, "delivered once only");
+    }
+}
+
+#[tokio::test]
+async fn queues_page_by_keyset_and_find_by_number_name_and_phone() {
+    for store in stores().await {
+        seeded(&store).await;
+        let mut cases = Vec::new();
+        for n in 0..25 {
+            let d = draft(&format!("q{n}"));
+            store.save_draft(&d).await.unwrap();
+            cases.push(submit(&store, &d, 1_000 + n).await);
+        }
+        let today = Date::new(2026, 11, 23).unwrap();
+        let intake = QueueKind::Stage(Stage::Intake);
+        let all = QueueFilter::default();
+        let first = store.queue(&QueueScope::Everything, &intake, &all, today, None, 10).await.unwrap();
+        assert_eq!(first.len(), 10);
+        let after = first.last().map(|r| r.keyset.clone());
+        let second = store.queue(&QueueScope::Everything, &intake, &all, today, after.as_deref(), 10).await.unwrap();
+        assert_eq!(second[0].tracking_number, cases[10].tracking_number, "{}: the next page starts after the last line", store.engine());
+        // The whole list is newest first.
+        let newest = store.queue(&QueueScope::Everything, &QueueKind::All, &all, today, None, 2).await.unwrap();
+        assert_eq!(newest[0].tracking_number, cases[24].tracking_number);
+        let next = store.queue(&QueueScope::Everything, &QueueKind::All, &all, today, Some(&newest[1].keyset), 1).await.unwrap();
+        assert_eq!(next[0].tracking_number, cases[22].tracking_number);
+        assert_eq!(store.queue(&QueueScope::Everything, &intake, &all, today, Some("garbage"), 30).await.unwrap().len(), 25, "a bad keyset starts from the top");
+        assert_eq!(store.queue_count(&QueueScope::Everything, &intake, today, 20).await.unwrap(), 20, "counts stop at the cap");
+        let by_number = QueueFilter { tracking: Some(cases[3].tracking_number.as_str().to_owned()), ..Default::default() };
+        assert_eq!(store.queue(&QueueScope::Everything, &intake, &by_number, today, None, 10).await.unwrap().len(), 1);
+        let by_phone = QueueFilter { phone_last4: Some("8000".into()), ..Default::default() };
+        assert_eq!(store.queue(&QueueScope::Everything, &intake, &by_phone, today, None, 30).await.unwrap().len(), 25);
+        let by_name = QueueFilter { applicant_name: Some("王小明".into()), ..Default::default() };
+        assert_eq!(store.queue(&QueueScope::Everything, &intake, &by_name, today, None, 30).await.unwrap().len(), 25);
+        let nobody = QueueFilter { applicant_name: Some("王小".into()), ..Default::default() };
+        assert!(store.queue(&QueueScope::Everything, &intake, &nobody, today, None, 30).await.unwrap().is_empty(), "names match whole");
+        // A town centre sees nothing of the district centre's cases.
+        let town = QueueScope::Sites(vec!["/gulou/dongjie/".into(), "/gulou/dongjie/sanfang/".into()]);
+        assert!(store.queue(&town, &intake, &all, today, None, 30).await.unwrap().is_empty());
+        let district = QueueScope::Sites(vec!["/gulou/".into(), "/gulou/dongjie/".into()]);
+        assert_eq!(store.queue(&district, &intake, &all, today, None, 30).await.unwrap().len(), 25);
+    }
+}
+
+#[tokio::test]
+async fn deadlines_sort_cases_into_due_soon_and_overdue() {
+    use crate::domain::calendar::Due;
+    use crate::domain::deadline::Deadline;
+    for store in stores().await {
+        seeded(&store).await;
+        let d = |s: &str| Date::parse_iso(s).unwrap();
+        for (id, due, yellow) in [("g", "2026-04-20", "2026-04-15"), ("y", "2026-04-10", "2026-04-08"), ("r", "2026-04-07", "2026-04-06")] {
+            let dr = draft(id);
+            store.save_draft(&dr).await.unwrap();
+            let case = submit(&store, &dr, 100).await;
+            let mut step = Step::new(case.id, CaseStatus::Submitted, CaseStatus::Accepted, "staff:window01", "", 200);
+            step.clock = Clock::Start(Deadline { accepted_on: d("2026-04-01"), promised_days: 5, paused_days: 0, due: Due { date: d(due), provisional: false }, yellow_from: d(yellow) });
+            step.open_reviews = &[];
+            store.record_step(&step).await.unwrap();
+        }
+        let today = d("2026-04-09");
+        let list = |kind| {
+            let store = store.clone();
+            async move { store.queue(&QueueScope::Everything, &kind, &QueueFilter::default(), today, None, 10).await.unwrap().len() }
+        };
+        assert_eq!(list(QueueKind::DueSoon).await, 1, "{}", store.engine());
+        assert_eq!(list(QueueKind::Overdue).await, 1);
+        // Paused for correction: not overdue while the applicant has the case.
+        let red = store.queue(&QueueScope::Everything, &QueueKind::Overdue, &QueueFilter::default(), today, None, 10).await.unwrap().remove(0);
+        let mut pause = Step::new(red.id, CaseStatus::Accepted, CaseStatus::NeedsCorrection, "staff:review01", "补正", 300);
+        pause.clock = Clock::Pause(today);
+        store.record_step(&pause).await.unwrap();
+        assert_eq!(list(QueueKind::Overdue).await, 0);
+    }
+}
+
+#[tokio::test]
+async fn an_issued_licence_verifies_and_can_be_revoked() {
+    for store in stores().await {
+        seeded(&store).await;
+        let case = accepted_case(&store, "l1", &["civil".to_owned()], 100).await;
+        let mut approve = Step::new(case.id, CaseStatus::Accepted, CaseStatus::Approved, "staff:civil01", "", 200);
+        approve.review = Some(review("civil", ReviewStatus::Approved, "staff:civil01"));
+        assert_eq!(store.record_step(&approve).await.unwrap(), CaseStatus::Approved);
+        let licence = NewLicence {
+            number: "CIV-0001-20261123-000001".into(),
+            service_code: "CIV-0001".into(),
+            name: crate::domain::text::Text { zh: "证".into(), en: "Licence".into() },
+            holder: "王小明".into(),
+            department: "civil".into(),
+            issued_on: Date::new(2026, 11, 23).unwrap(),
+            valid_until: None,
+            verification_code: "ABCDEFGHJKLMNPQRSTUV".into(),
+        };
+        let mut issue = Step::new(case.id, CaseStatus::Approved, CaseStatus::Issued, "staff:issue01", "", 300);
+        issue.licence = Some(&licence);
+        store.record_step(&issue).await.unwrap();
+        let found = store.licence_by_code("ABCDEFGHJKLMNPQRSTUV").await.unwrap().unwrap();
+        assert_eq!((found.case_id, found.holder.as_str()), (case.id, "王小明"), "{}", store.engine());
+        assert!(store.revoke_licence(found.id, "虚假承诺", 400).await.unwrap());
+        assert!(!store.revoke_licence(found.id, "again", 401).await.unwrap(), "revoked once");
+        assert_eq!(store.licence_of_case(case.id).await.unwrap().unwrap().status, crate::domain::licence::LicenceStatus::Revoked);
+        assert!(store.licence_by_code("NOPE").await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn calendar_edits_are_kept_over_the_file_and_audited() {
+    for store in stores().await {
+        assert!(store.seed_calendar_year(2026, "year = 2026", "h1", 1).await.unwrap());
+        assert!(!store.seed_calendar_year(2026, "year = 2026", "h1", 2).await.unwrap(), "unchanged file");
+        store.edit_calendar_year(2026, "year = 2026\n# edited", "staff:admin01", "国务院通知更正", 3).await.unwrap();
+        assert!(!store.seed_calendar_year(2026, "year = 2026", "h1", 4).await.unwrap(), "{}: the same file does not undo the edit", store.engine());
+        let years = store.calendar_years().await.unwrap();
+        assert_eq!((years[0].text.as_str(), years[0].updated_by.as_str()), ("year = 2026\n# edited", "staff:admin01"));
+        let edits = store.staff_actions("calendar_edit", 10).await.unwrap();
+        assert_eq!(edits.len(), 1);
+        assert!(edits[0].detail.contains("国务院通知更正"));
+        let (_, breaks) = store.verify_all_chains().await.unwrap();
+        assert!(breaks.is_empty(), "{breaks:?}");
+        on_pool!(store, pool => {
+            sqlx::query("UPDATE staff_audit SET actor = 'someone' WHERE id = $1").bind(edits[0].id).execute(pool).await.unwrap();
+        });
+        let (_, breaks) = store.verify_all_chains().await.unwrap();
+        assert_eq!(breaks.len(), 1, "{}", store.engine());
     }
 }

@@ -1,7 +1,8 @@
-//! `/admin/cases/{tracking}`: everything about one case, and the decisions the
-//! clerk's role may take now, as one form with a button per decision.
+//! `/admin/cases/{tracking}`: everything about one case a clerk may see, and the
+//! decisions their post may take now, as one form with a button per decision.
 
 use crate::api::staff::{DecideCase, StaffCaseView, staff_case};
+use crate::domain::case::CaseAction;
 use crate::domain::material::human_size;
 use crate::domain::text::fill_template;
 use crate::i18n::*;
@@ -9,7 +10,7 @@ use crate::ui::I18n;
 use crate::ui::admin::queue_page::staff_bar;
 use crate::ui::components::error_summary::ErrorSummary;
 use crate::ui::components::timeline::{Timeline, TimelineEntry};
-use crate::ui::{action_label, lang, load_page, status_label};
+use crate::ui::{delivery_label, action_label, days_label, event_label, lang, light_badge, load_page, review_label, standing_label, status_label};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -35,27 +36,52 @@ pub fn StaffCasePage() -> impl IntoView {
     load_page(data, case_view)
 }
 
-fn error_message(i18n: I18n, code: &str) -> String {
+fn error_message(i18n: I18n, code: &str) -> (String, String) {
     match code {
-        "reason_required" => t_string!(i18n, admin.reason_required).to_string(),
-        "not_your_role" => t_string!(i18n, admin.not_your_role).to_string(),
-        "note_too_long" => t_string!(i18n, admin.note_too_long).to_string(),
-        _ => t_string!(i18n, admin.not_allowed_now).to_string(),
+        "reason_required" => ("#note".into(), t_string!(i18n, admin.reason_required).to_string()),
+        "legal_basis_required" => ("#legal_basis".into(), t_string!(i18n, admin.legal_basis_required).to_string()),
+        "nothing_to_correct" => ("#fix-list".into(), t_string!(i18n, admin.nothing_to_correct).to_string()),
+        "not_your_role" => ("#note".into(), t_string!(i18n, admin.not_your_role).to_string()),
+        "note_too_long" => ("#note".into(), t_string!(i18n, admin.note_too_long).to_string()),
+        _ => ("#note".into(), t_string!(i18n, admin.not_allowed_now).to_string()),
     }
+}
+
+/// "accepted 2026-04-03 + 2 working days; 04-04 to 04-06 Qingming → due 04-08".
+fn deadline_reason(i18n: I18n, d: &crate::api::staff::DeadlineView) -> String {
+    let lang = lang();
+    let mut parts = vec![fill_template(
+        &t_string!(i18n, deadline.accepted_plus).to_string(),
+        &[("date", d.accepted_on.clone()), ("days", days_label(i18n, d.promised_days))],
+    )];
+    if d.paused_days > 0 {
+        parts.push(fill_template(&t_string!(i18n, deadline.paused_days).to_string(), &[("days", days_label(i18n, d.paused_days))]));
+    }
+    for off in &d.days_off {
+        let name = off.holiday.as_ref().map(|h| h.get(lang).to_owned()).unwrap_or_else(|| t_string!(i18n, deadline.weekend).to_string());
+        let span = if off.from == off.to { off.from.to_string() } else { format!("{} – {}", off.from, off.to) };
+        parts.push(format!("{span} {name}"));
+    }
+    format!("{}{}", parts.join("；"), fill_template(&t_string!(i18n, deadline.due).to_string(), &[("date", d.due_on.clone())]))
 }
 
 fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang();
-    let problems = outcome.error.as_deref().map(|code| vec![("#note".to_owned(), error_message(i18n, code))]).unwrap_or_default();
-    let done = outcome.done.as_deref().and_then(crate::domain::case::CaseAction::from_code).map(|a| {
+    let problems = outcome.error.as_deref().map(|code| vec![error_message(i18n, code)]).unwrap_or_default();
+    let done = outcome.done.as_deref().and_then(CaseAction::from_code).map(|a| {
         fill_template(&t_string!(i18n, admin.done).to_string(), &[("action", action_label(i18n, a))])
     });
     let entries = v
         .events
         .iter()
-        .map(|e| TimelineEntry { at: e.at.clone(), status: status_label(i18n, e.to), who: e.actor.clone(), note: e.note.clone() })
+        .map(|e| TimelineEntry { at: e.at.clone(), status: event_label(i18n, e.kind, e.department.as_ref(), e.to), who: e.actor.clone(), note: e.note.clone() })
         .collect::<Vec<_>>();
+    let offers_correction = v.actions.contains(&CaseAction::RequestCorrection);
+    let offers_rejection = v.actions.contains(&CaseAction::Reject);
+    let delivery = delivery_label(i18n, &v.delivery, v.delivery_site.as_ref());
+    let fields = v.item.form.fields.clone();
+    let item_materials = v.item.materials.clone();
     view! {
         <Title text=format!("{} {}", t_string!(i18n, admin.case_title), v.tracking_display)/>
         {staff_bar(i18n, &v.me)}
@@ -65,11 +91,72 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
             <ErrorSummary title=t_string!(i18n, admin.error_title).to_string() problems=problems/>
             {done.map(|d| view! { <p class="success" role="status">{d}</p> })}
         </div>
-        <dl class="summary-list card mb-6">
-            <dt>{t_string!(i18n, track.service).to_string()}</dt><dd class="sm:col-span-2">{v.item.name.get(lang).to_owned()}</dd>
-            <dt>{t_string!(i18n, admin.col_status).to_string()}</dt><dd class="font-semibold sm:col-span-2" data-testid="case-status">{status_label(i18n, v.status)}</dd>
-            <dt>{t_string!(i18n, admin.col_submitted).to_string()}</dt><dd class="sm:col-span-2">{v.submitted_at.clone()}</dd>
+        {v.calendar_warning.then(|| view! { <p class="notice" role="status">{t_string!(i18n, deadline.calendar_warning).to_string()}" "<a class="link" href="/admin/calendar">{t_string!(i18n, calendar.title).to_string()}</a></p> })}
+        <dl class="facts card mb-6">
+            <dt>{t_string!(i18n, track.service).to_string()}</dt><dd>{v.item.name.get(lang).to_owned()}</dd>
+            <dt>{t_string!(i18n, admin.col_status).to_string()}</dt><dd class="font-semibold" data-testid="case-status">{status_label(i18n, v.status)}</dd>
+            <dt>{t_string!(i18n, admin.col_applicant).to_string()}</dt><dd>{v.applicant_name.clone()}</dd>
+            <dt>{t_string!(i18n, admin.col_submitted).to_string()}</dt><dd>{v.submitted_at.clone()}</dd>
+            <dt>{t_string!(i18n, admin.col_site).to_string()}</dt><dd>{v.site.get(lang).to_owned()}</dd>
+            <dt>{t_string!(i18n, delivery.title).to_string()}</dt><dd>{delivery}</dd>
+            <dt>{t_string!(i18n, admin.col_deadline).to_string()}</dt>
+            <dd data-testid="case-deadline">
+                {match &v.deadline {
+                    Some(d) => view! {
+                        {light_badge(i18n, d.light, Some(d.due_on.clone()))}
+                        {d.provisional.then(|| view! { " "<span class="badge">{t_string!(i18n, deadline.provisional).to_string()}</span> })}
+                        <p class="mt-1 text-sm" data-testid="deadline-reason">{deadline_reason(i18n, d)}</p>
+                        {d.paused_since.clone().map(|p| view! { <p class="mt-1 text-sm" data-testid="clock-paused">{fill_template(&t_string!(i18n, deadline.paused_since).to_string(), &[("date", p)])}</p> })}
+                    }.into_any(),
+                    None => view! { <span>{t_string!(i18n, deadline.not_started).to_string()}</span> }.into_any(),
+                }}
+            </dd>
+            <dt>{t_string!(i18n, audit.head).to_string()}</dt><dd class="digest" data-testid="chain-head">{v.chain_head.clone()}</dd>
         </dl>
+        {(!v.reviews.is_empty()).then(|| view! {
+            <h2 class="section-title">{if v.review_count > 1 { t_string!(i18n, admin.reviews_parallel).to_string() } else { t_string!(i18n, admin.reviews).to_string() }}</h2>
+            <div class="card mb-6 overflow-x-auto">
+                <table class="data-table" data-testid="reviews">
+                    <thead><tr>
+                        <th scope="col">{t_string!(i18n, admin.col_department).to_string()}</th>
+                        <th scope="col">{t_string!(i18n, admin.col_review).to_string()}</th>
+                        <th scope="col">{t_string!(i18n, admin.col_reviewer).to_string()}</th>
+                        <th scope="col">{t_string!(i18n, admin.col_reason).to_string()}</th>
+                    </tr></thead>
+                    <tbody>
+                        {v.reviews.iter().map(|r| view! {
+                            <tr>
+                                <td>{r.department.get(lang).to_owned()}</td>
+                                <td>{review_label(i18n, r.status)}</td>
+                                <td>{r.reviewer.clone().unwrap_or_default()}</td>
+                                <td class="whitespace-pre-line">{if r.legal_basis.is_empty() { r.reason.clone() } else { format!("{}\n{}：{}", r.reason, t_string!(i18n, admin.legal_basis), r.legal_basis) }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+        {v.correction.clone().map(|c| view! {
+            <section class="notice" aria-labelledby="correction-title">
+                <h2 id="correction-title" class="font-semibold">{t_string!(i18n, correction.requested).to_string()}</h2>
+                <p class="whitespace-pre-line">{c.note.clone()}</p>
+                <ul class="list-disc pl-6">
+                    {c.fields.iter().filter_map(|f| fields.iter().find(|d| &d.name == f)).map(|d| view! { <li>{d.label.get(lang).to_owned()}</li> }).collect_view()}
+                    {c.materials.iter().filter_map(|m| item_materials.iter().find(|d| &d.code == m)).map(|d| view! { <li>{d.name.get(lang).to_owned()}</li> }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {v.licence.clone().map(|l| view! {
+            <section class="card mb-6" aria-labelledby="licence-title">
+                <h2 id="licence-title" class="mb-2 text-xl font-semibold">{t_string!(i18n, licence.title).to_string()}</h2>
+                <dl class="facts">
+                    <dt>{t_string!(i18n, licence.name).to_string()}</dt><dd>{l.name.get(lang).to_owned()}</dd>
+                    <dt>{t_string!(i18n, licence.number).to_string()}</dt><dd class="font-mono" data-testid="licence-number">{l.number.clone()}</dd>
+                    <dt>{t_string!(i18n, licence.standing).to_string()}</dt><dd>{standing_label(i18n, l.standing)}</dd>
+                    <dt>{t_string!(i18n, licence.verify_link).to_string()}</dt><dd><a class="link break-all" href=l.verify_url.clone()>{l.verify_url.clone()}</a></dd>
+                </dl>
+            </section>
+        })}
         <section class="card mb-6" aria-labelledby="actions-title">
             <h2 id="actions-title" class="mb-3 text-xl font-semibold">{t_string!(i18n, admin.actions).to_string()}</h2>
             {if v.actions.is_empty() {
@@ -84,6 +171,41 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
                             <span id="note-hint" class="field-hint">{t_string!(i18n, admin.note_hint).to_string()}</span>
                             <textarea id="note" name="note" rows="3" maxlength="500" class="field-input" aria-describedby="note-hint"></textarea>
                         </div>
+                        {offers_rejection.then(|| view! {
+                            <div class="field">
+                                <label for="legal_basis" class="field-label">{t_string!(i18n, admin.legal_basis).to_string()}</label>
+                                <span id="legal-basis-hint" class="field-hint">{t_string!(i18n, admin.legal_basis_hint).to_string()}</span>
+                                <input id="legal_basis" name="legal_basis" type="text" maxlength="500" class="field-input" aria-describedby="legal-basis-hint"/>
+                            </div>
+                        })}
+                        {offers_correction.then(|| view! {
+                            <fieldset class="field" id="fix-list" tabindex="-1">
+                                <legend class="field-label">{t_string!(i18n, admin.fix_legend).to_string()}</legend>
+                                <span class="field-hint">{t_string!(i18n, admin.fix_hint).to_string()}</span>
+                                <div class="grid gap-1 sm:grid-cols-2">
+                                    {v.item.form.fields.iter().enumerate().map(|(i, f)| {
+                                        let id = format!("fix-field-{}", f.name);
+                                        let for_id = id.clone();
+                                        view! {
+                                            <label for=for_id class="flex min-h-11 items-center gap-2">
+                                                <input id=id type="checkbox" name=format!("fix_fields[{i}]") value=f.name.clone() class="h-5 w-5"/>
+                                                {f.label.get(lang).to_owned()}
+                                            </label>
+                                        }
+                                    }).collect_view()}
+                                    {v.item.materials.iter().enumerate().map(|(i, m)| {
+                                        let id = format!("fix-material-{}", m.code);
+                                        let for_id = id.clone();
+                                        view! {
+                                            <label for=for_id class="flex min-h-11 items-center gap-2">
+                                                <input id=id type="checkbox" name=format!("fix_materials[{i}]") value=m.code.clone() class="h-5 w-5"/>
+                                                {format!("{}（{}）", m.name.get(lang), t_string!(i18n, admin.material))}
+                                            </label>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            </fieldset>
+                        })}
                         <div class="flex flex-wrap gap-3">
                             {v.actions.iter().enumerate().map(|(i, a)| view! {
                                 <button type="submit" name="action" value=a.code() class=if i == 0 { "btn-primary" } else { "btn-secondary" }>{action_label(i18n, *a)}</button>
@@ -94,21 +216,23 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
             }}
         </section>
         <h2 class="section-title">{t_string!(i18n, admin.answers).to_string()}</h2>
-        <dl class="summary-list card">
+        <dl class="facts card">
             {v.item.form.fields.iter().map(|f| {
                 let shown = f.display_value(v.answers.get(&f.name).map(String::as_str).unwrap_or(""), lang);
-                view! { <dt>{f.label.get(lang).to_owned()}</dt><dd class="whitespace-pre-line break-words sm:col-span-2">{shown}</dd> }
+                view! { <dt>{f.label.get(lang).to_owned()}</dt><dd class="whitespace-pre-line">{shown}</dd> }
             }).collect_view()}
         </dl>
         <h2 class="section-title">{t_string!(i18n, admin.materials).to_string()}</h2>
-        <ul class="card space-y-2">
+        <p class="mb-2 text-sm">{t_string!(i18n, admin.materials_hint).to_string()}</p>
+        <ul class="card mb-4 space-y-2">
             {v.materials.iter().map(|m| view! {
                 <li>
                     <span class="font-semibold">{m.name.get(lang).to_owned()}</span>": "{format!("{} ({}, {})", m.file_name, m.media_type.to_uppercase(), human_size(m.size_bytes as u64))}" "
-                    <a class="link" href=format!("/admin/materials/{}", m.id) target="_blank" rel="noopener">{t_string!(i18n, admin.view_file).to_string()}<span class="sr-only">" "{m.file_name.clone()}</span></a>
+                    <a class="link" href=format!("/admin/materials/{}", m.id) target="material-preview">{t_string!(i18n, admin.view_file).to_string()}<span class="sr-only">" "{m.file_name.clone()}</span></a>
                 </li>
             }).collect_view()}
         </ul>
+        <iframe name="material-preview" title=t_string!(i18n, admin.material_preview).to_string() src="about:blank" class="mb-6 h-[36rem] w-full rounded-lg border border-slate-300 bg-white"></iframe>
         <h2 class="section-title">{t_string!(i18n, admin.timeline).to_string()}</h2>
         <Timeline entries=entries/>
     }

@@ -10,16 +10,29 @@ use crate::ui::{lang, load_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn CheckPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("draft").unwrap_or_default(), load_check);
+    let query = use_query_map();
+    let data = Resource::new(
+        move || (params.read().get("draft").unwrap_or_default(), query.read().get("delivery_error")),
+        |(draft, delivery_error)| async move { Ok((load_check(draft).await?, delivery_error)) },
+    );
     load_page(data, check_view)
 }
 
-fn check_view(v: CheckView) -> impl IntoView {
+fn delivery_error_message(i18n: crate::ui::I18n, code: &str) -> String {
+    match code {
+        "error_address_required" => t_string!(i18n, delivery.error_address_required).to_string(),
+        "error_address_too_long" => t_string!(i18n, delivery.error_address_too_long).to_string(),
+        "error_unknown_site" => t_string!(i18n, delivery.error_unknown_site).to_string(),
+        _ => t_string!(i18n, delivery.error_choose).to_string(),
+    }
+}
+
+fn check_view((v, delivery_error): (CheckView, Option<String>)) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang();
     let name = v.item.name.get(lang).to_owned();
@@ -36,6 +49,10 @@ fn check_view(v: CheckView) -> impl IntoView {
         }
     }
     let ready = problems.is_empty();
+    let delivery_error = delivery_error.map(|code| delivery_error_message(i18n, &code));
+    if let Some(e) = &delivery_error {
+        problems.push(("#delivery".to_owned(), e.clone()));
+    }
     let change = t_string!(i18n, check.change).to_string();
     view! {
         <Title text=format!("{} - {name}", t_string!(i18n, check.title))/>
@@ -72,6 +89,33 @@ fn check_view(v: CheckView) -> impl IntoView {
         {ready.then(|| view! {
             <form method="post" action=SubmitApplication::PATH class="mt-6">
                 <input type="hidden" name="draft" value=v.draft_id.clone()/>
+                <fieldset id="delivery" class="card mb-6" tabindex="-1" aria-describedby=delivery_error.as_ref().map(|_| "delivery-error")>
+                    <legend class="px-1 text-xl font-semibold">{t_string!(i18n, delivery.title).to_string()}</legend>
+                    <p class="field-hint">{t_string!(i18n, delivery.hint).to_string()}</p>
+                    {delivery_error.clone().map(|e| view! { <p id="delivery-error" class="field-error">{e}</p> })}
+                    <div class="mb-3 flex min-h-12 items-center gap-3">
+                        <input id="delivery-online" type="radio" name="delivery" value="online" checked=true class="h-6 w-6"/>
+                        <label for="delivery-online">{t_string!(i18n, delivery.online).to_string()}</label>
+                    </div>
+                    <div class="mb-3">
+                        <div class="flex min-h-12 items-center gap-3">
+                            <input id="delivery-post" type="radio" name="delivery" value="post" class="h-6 w-6"/>
+                            <label for="delivery-post">{t_string!(i18n, delivery.post).to_string()}</label>
+                        </div>
+                        <label for="address" class="field-label ml-9">{t_string!(i18n, delivery.address).to_string()}</label>
+                        <input id="address" name="address" type="text" maxlength="200" autocomplete="street-address" class="field-input ml-9 max-w-lg"/>
+                    </div>
+                    <div>
+                        <div class="flex min-h-12 items-center gap-3">
+                            <input id="delivery-collect" type="radio" name="delivery" value="collect" class="h-6 w-6"/>
+                            <label for="delivery-collect">{t_string!(i18n, delivery.collect).to_string()}</label>
+                        </div>
+                        <label for="pickup_site" class="field-label ml-9">{t_string!(i18n, delivery.site).to_string()}</label>
+                        <select id="pickup_site" name="pickup_site" class="field-input ml-9 max-w-lg">
+                            {v.issuing_sites.iter().map(|(code, name)| view! { <option value=code.clone()>{name.get(lang).to_owned()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </fieldset>
                 <p class="mb-4">{t_string!(i18n, check.declaration).to_string()}</p>
                 <button type="submit" class="btn-primary">{t_string!(i18n, check.submit).to_string()}</button>
             </form>

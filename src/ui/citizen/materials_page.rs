@@ -14,11 +14,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// What an upload or a refused step sent back in the address: `?error=`,
+/// `&material=` (whose upload was refused), `?uploaded=`. Shared with the
+/// correction page, which takes uploads the same way.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-struct Outcome {
-    error: Option<String>,
-    material: Option<String>,
-    uploaded: Option<String>,
+pub struct UploadOutcome {
+    pub error: Option<String>,
+    pub material: Option<String>,
+    pub uploaded: Option<String>,
+}
+
+impl UploadOutcome {
+    pub fn from_query(q: &leptos_router::params::ParamsMap) -> Self {
+        UploadOutcome { error: q.get("error"), material: q.get("material"), uploaded: q.get("uploaded") }
+    }
 }
 
 #[component]
@@ -28,7 +37,7 @@ pub fn MaterialsPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             let q = query.read();
-            (params.read().get("draft").unwrap_or_default(), Outcome { error: q.get("error"), material: q.get("material"), uploaded: q.get("uploaded") })
+            (params.read().get("draft").unwrap_or_default(), UploadOutcome::from_query(&q))
         },
         |(draft, outcome)| async move { Ok((load_materials(draft).await?, outcome)) },
     );
@@ -44,7 +53,7 @@ pub fn upload_error_message(i18n: I18n, code: &str, max_bytes: u64) -> String {
     }
 }
 
-fn materials_view((v, outcome): (MaterialsView, Outcome)) -> impl IntoView {
+fn materials_view((v, outcome): (MaterialsView, UploadOutcome)) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang();
     let name = v.item.name.get(lang).to_owned();

@@ -1,0 +1,113 @@
+//! Notifications to applicants. A step writes its message to the outbox in its own
+//! transaction (so a crash cannot lose it); the worker here delivers what is due
+//! through an [`SmsGateway`], retrying with a growing delay. The built-in gateway
+//! writes to the log; the delivered outbox rows are the case's message list, which
+//! the applicant reads on the lookup.
+
+use crate::domain::case::CaseStatus;
+use crate::domain::text::fill_template;
+use crate::i18n::*;
+use crate::server::store::{Notice, OutboxMessage, Store};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Sends a text message. Implementations for a real SMS provider go behind this.
+pub trait SmsGateway: Send + Sync + 'static {
+    /// Sends `body` to `phone`; an error is retried later.
+    fn send(&self, phone: &str, body: &str) -> Result<(), String>;
+}
+
+/// The built-in gateway: logs the message (the number masked), so the demo and the
+/// tests can see it; the applicant reads it on the lookup.
+pub struct LogGateway;
+
+impl SmsGateway for LogGateway {
+    fn send(&self, phone: &str, body: &str) -> Result<(), String> {
+        let masked: String = phone.chars().enumerate().map(|(i, c)| if (3..7).contains(&i) { '*' } else { c }).collect();
+        tracing::info!(to = %masked, %body, "sms");
+        Ok(())
+    }
+}
+
+/// Attempts before a message is left for an operator (it stays in the outbox).
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// Delay before retry `attempt` (1-based): 5 s, 10 s, 20 s … capped at 10 minutes.
+pub fn retry_delay_ms(attempt: i64) -> i64 {
+    (5_000i64 << attempt.clamp(1, 20).saturating_sub(1)).min(600_000)
+}
+
+/// Delivers every due message once. Returns how many were delivered.
+pub async fn deliver_due(store: &Store, gateway: &dyn SmsGateway, now: i64) -> Result<usize, String> {
+    let due: Vec<OutboxMessage> = store.due_messages(now, 100).await.map_err(|e| e.to_string())?;
+    let mut delivered = 0;
+    for m in due.into_iter().filter(|m| m.attempts < MAX_ATTEMPTS) {
+        match gateway.send(&m.phone, &m.body) {
+            Ok(()) => {
+                store.mark_delivered(m.id, now).await.map_err(|e| e.to_string())?;
+                delivered += 1;
+            }
+            Err(e) => {
+                tracing::warn!(message = m.id, attempt = m.attempts + 1, "sms not sent: {e}");
+                store.mark_failed(m.id, &e, now + retry_delay_ms(m.attempts + 1)).await.map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+/// Runs the delivery worker for the life of the process.
+pub fn spawn_worker(store: Store, gateway: Arc<dyn SmsGateway>) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = deliver_due(&store, gateway.as_ref(), crate::server::clock::now_ms()).await {
+                tracing::error!("outbox: {e}");
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    });
+}
+
+/// The locale of a stored locale code.
+pub fn locale_of(code: &str) -> Locale {
+    if code == "en" { Locale::en } else { Locale::zh_Hans }
+}
+
+/// The message a step sends, in the applicant's language, or none for steps the
+/// applicant need not hear about.
+pub fn compose(status: CaseStatus, locale_code: &str, phone: &str, tracking: &str, service: &str, detail: &str) -> Option<Notice> {
+    let locale = locale_of(locale_code);
+    let (kind, template) = match status {
+        CaseStatus::Accepted => ("accepted", td_string!(locale, notice.accepted).to_string()),
+        CaseStatus::NeedsCorrection => ("correction_needed", td_string!(locale, notice.correction_needed).to_string()),
+        CaseStatus::Refused => ("refused", td_string!(locale, notice.refused).to_string()),
+        CaseStatus::Approved => ("approved", td_string!(locale, notice.approved).to_string()),
+        CaseStatus::Rejected => ("rejected", td_string!(locale, notice.rejected).to_string()),
+        CaseStatus::Issued => ("issued", td_string!(locale, notice.issued).to_string()),
+        CaseStatus::Submitted | CaseStatus::UnderReview => return None,
+    };
+    let body = fill_template(&template, &[("tracking", tracking.to_owned()), ("service", service.to_owned()), ("detail", detail.to_owned())]);
+    Some(Notice { kind: kind.into(), phone: phone.into(), locale: locale_code.into(), body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_and_stop_growing() {
+        assert_eq!(retry_delay_ms(1), 5_000);
+        assert_eq!(retry_delay_ms(2), 10_000);
+        assert_eq!(retry_delay_ms(30), 600_000);
+    }
+
+    #[test]
+    fn messages_are_written_in_the_applicants_language() {
+        let zh = compose(CaseStatus::Accepted, "zh-Hans", "13800138000", "350102-20260403-000001-5", "生育登记", "").unwrap();
+        assert!(zh.body.contains("350102-20260403-000001-5") && zh.body.contains("受理"), "{}", zh.body);
+        let en = compose(CaseStatus::Rejected, "en", "13800138000", "N", "Birth registration", "reason").unwrap();
+        assert!(en.body.contains("reason") && en.body.is_ascii(), "{}", en.body);
+        assert_eq!(en.kind, "rejected");
+        assert!(compose(CaseStatus::UnderReview, "en", "1", "N", "S", "").is_none());
+    }
+}

@@ -1,0 +1,267 @@
+//! The HTTP application: routes, server functions and the layers every request
+//! passes through. Built here (not in `main`) so tests can drive the whole portal.
+
+use crate::api::files;
+use crate::app::{App, shell};
+use crate::server::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+
+pub fn router(state: AppState) -> Router {
+    let leptos_options = state.leptos_options.clone();
+    let upload_limit = state.settings.upload_max_bytes as usize + 64 * 1024;
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/apply/{draft}/materials/{material}", post(files::upload_material).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/track/{tracking}/materials/{material}", post(files::upload_correction).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/admin/materials/{id}", get(files::view_material))
+        .route("/lang/{locale}", get(crate::ui::language::switch_language))
+        // Client code, served from the brotli copies the build makes when the browser accepts them.
+        .nest_service("/pkg", ServeDir::new(format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir)).precompressed_br())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(crate::server::guard::server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::ui::language::default_locale))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::guard::same_origin))
+        .layer(axum::middleware::from_fn(crate::ui::security_headers))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The whole portal driven through its router (real server functions, a real
+    //! SQLite database with the shipped catalog): who may call what.
+
+    use super::*;
+    use crate::domain::case::CaseStatus;
+    use crate::domain::delivery::Delivery;
+    use crate::server::auth::{STAFF_COOKIE, SessionKey};
+    use crate::server::blobs::BlobStore;
+    use crate::server::store::{Draft, NewCase, Step, Store};
+    use crate::server::{catalog_loader, clock, demo, settings::Settings, throttle::Throttle};
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use std::collections::BTreeMap;
+    use std::sync::{Arc, RwLock};
+    use tower::ServiceExt;
+
+    struct Portal {
+        app: Router,
+        state: AppState,
+        tracking: String,
+    }
+
+    /// A portal on a fresh database with the demo accounts and one case of 生育登记
+    /// (reviewed by the health department) accepted at the district centre.
+    async fn portal() -> Portal {
+        let dir = std::env::temp_dir().join(format!("portal-router-test-{}", clock::random_token()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut settings = Settings::load(std::path::Path::new("Leptos.toml")).unwrap();
+        settings.database_url = format!("sqlite://{}/portal.db", dir.display());
+        settings.public_url = "http://127.0.0.1:3999".into();
+        let catalog = catalog_loader::read_catalog(std::path::Path::new("catalog")).unwrap();
+        let store = Store::connect(&settings.database_url).await.unwrap();
+        catalog_loader::store_catalog(&store, &catalog, 1).await.unwrap();
+        demo::create_demo_accounts(&store, 1).await.unwrap();
+        let calendar = catalog_loader::load_calendar(&store).await.unwrap();
+        let conf = leptos::prelude::get_configuration(Some("Cargo.toml")).unwrap();
+        let state = AppState {
+            leptos_options: conf.leptos_options,
+            blobs: BlobStore::new(&dir.join("uploads")),
+            settings: Arc::new(settings),
+            store: store.clone(),
+            session_key: SessionKey::for_tests(9),
+            throttle: Arc::new(Throttle::default()),
+            sites: Arc::new(catalog.sites),
+            calendar: Arc::new(RwLock::new(calendar)),
+        };
+        let mut answers = BTreeMap::new();
+        answers.insert("applicant_name".to_owned(), "王小明".to_owned());
+        answers.insert("applicant_phone".to_owned(), "13800138000".to_owned());
+        let draft = Draft { id: "matrix".into(), owner_hash: "owner".into(), service_code: "HLT-0001".into(), answers: answers.clone(), created_at: 1, updated_at: 1 };
+        store.save_draft(&draft).await.unwrap();
+        let case = store
+            .submit_case(&NewCase {
+                draft: &draft,
+                region: "350102",
+                department: "health",
+                applicant_name: "王小明",
+                applicant_phone: "13800138000",
+                answers: &answers,
+                site_path: "/gulou/",
+                locale: "zh-Hans",
+                delivery: &Delivery::Online,
+                at: clock::now_ms(),
+            })
+            .await
+            .unwrap();
+        let reviewers = vec!["health".to_owned()];
+        let mut accept = Step::new(case.id, CaseStatus::Submitted, CaseStatus::Accepted, "staff:window01", "", clock::now_ms());
+        accept.open_reviews = &reviewers;
+        store.record_step(&accept).await.unwrap();
+        Portal { app: router(state.clone()), state, tracking: case.tracking_number.as_str().to_owned() }
+    }
+
+    /// Who calls.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Caller {
+        Anonymous,
+        /// A citizen's browser: an applicant cookie, no staff session.
+        Applicant,
+        Staff(&'static str),
+    }
+
+    const CALLERS: [Caller; 9] = [
+        Caller::Anonymous,
+        Caller::Applicant,
+        Caller::Staff("window01"),
+        Caller::Staff("review01"),
+        // A reviewer of another department than the case's.
+        Caller::Staff("market01"),
+        Caller::Staff("issue01"),
+        Caller::Staff("super01"),
+        Caller::Staff("admin01"),
+        // A window clerk of a town centre: the district's case is not theirs.
+        Caller::Staff("window02"),
+    ];
+
+    impl Portal {
+        async fn cookie(&self, caller: Caller) -> Option<String> {
+            match caller {
+                Caller::Anonymous => None,
+                Caller::Applicant => Some("portal_applicant=0123456789abcdef0123456789abcdef".into()),
+                Caller::Staff(username) => {
+                    let user = self.state.store.user_by_username(username).await.unwrap().unwrap();
+                    Some(format!("{STAFF_COOKIE}={}", self.state.session_key.sign_session(user.id, clock::now_ms() + 60_000)))
+                }
+            }
+        }
+
+        async fn post(&self, path: &str, body: &str, caller: Caller, extra: &[(header::HeaderName, &str)]) -> (StatusCode, String) {
+            let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            if let Some(c) = self.cookie(caller).await {
+                request = request.header(header::COOKIE, c);
+            }
+            for (k, v) in extra {
+                request = request.header(k, *v);
+            }
+            let response = self.app.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+            let status = response.status();
+            let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            (status, location)
+        }
+    }
+
+    /// How a server function answered, as the matrix speaks of it.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Answer {
+        Ok,
+        /// Sent elsewhere (a form's answer): a `Location`, with 302 for a browser.
+        Redirect,
+        SignedOut,
+        NotFound,
+        Other(StatusCode),
+    }
+
+    fn answer(status: StatusCode, location: &str) -> Answer {
+        match status {
+            StatusCode::OK | StatusCode::FOUND if !location.is_empty() => Answer::Redirect,
+            StatusCode::OK => Answer::Ok,
+            StatusCode::UNAUTHORIZED => Answer::SignedOut,
+            StatusCode::NOT_FOUND => Answer::NotFound,
+            other => Answer::Other(other),
+        }
+    }
+
+    /// What each staff server function answers each caller. A new staff function
+    /// without a row here fails the test.
+    fn expected(path: &str, caller: Caller) -> Option<Answer> {
+        use Caller::*;
+        let ok = Answer::Ok;
+        let redirect = Answer::Redirect;
+        let signed_out = Answer::SignedOut;
+        let not_found = Answer::NotFound;
+        // Who may see the case: its site's clerks, its department's reviewer, overseers.
+        let sees_case = matches!(caller, Staff("window01" | "review01" | "issue01" | "super01" | "admin01"));
+        Some(match (path, caller) {
+            ("/api/staff/me", _) => ok,
+            ("/api/staff/login", _) | ("/api/staff/logout", _) => redirect,
+            (_, Anonymous | Applicant) => signed_out,
+            ("/api/staff/queue", _) => ok,
+            ("/api/staff/case", _) => if sees_case { ok } else { not_found },
+            // Refusing without a reason never changes anything: allowed callers are
+            // sent back with a message, the others do not see the case.
+            ("/api/staff/decide", _) => if sees_case { redirect } else { not_found },
+            ("/api/staff/calendar", Staff("admin01")) => ok,
+            ("/api/staff/calendar", _) => not_found,
+            ("/api/staff/calendar/edit", Staff("admin01")) => redirect,
+            ("/api/staff/calendar/edit", _) => not_found,
+            _ => return None,
+        })
+    }
+
+    fn body_for(path: &str, tracking: &str) -> String {
+        match path {
+            "/api/staff/login" => "username=nobody&password=wrong".into(),
+            "/api/staff/queue" => "tab=&q=&service=&site=&status=&department=&after=".into(),
+            "/api/staff/case" => format!("tracking={tracking}"),
+            "/api/staff/decide" => format!("tracking={tracking}&action=refuse&seen_status=accepted&note="),
+            // An edit that is refused (no reason): nothing changes.
+            "/api/staff/calendar/edit" => "year=2026&text=year%20%3D%202026&reason=".into(),
+            _ => String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_staff_function_answers_every_caller_as_the_matrix_says() {
+        let p = portal().await;
+        let mut paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).filter(|path| path.starts_with("/api/staff/")).collect();
+        paths.sort();
+        paths.dedup();
+        assert!(paths.len() >= 8, "the staff functions are registered: {paths:?}");
+        for path in &paths {
+            for caller in CALLERS {
+                let want = expected(path, caller).unwrap_or_else(|| panic!("{path} is missing from the authorisation matrix"));
+                let (status, location) = p.post(path, &body_for(path, &p.tracking), caller, &[]).await;
+                assert_eq!(answer(status, &location), want, "{path} as {caller:?} (location {location})");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn bad_requests_are_4xx_and_foreign_posts_are_refused() {
+        let p = portal().await;
+        // An empty body is a malformed request, not a server failure.
+        assert_eq!(p.post("/api/lookup", "", Caller::Anonymous, &[]).await.0, StatusCode::BAD_REQUEST);
+        assert_eq!(p.post("/api/staff/case", "", Caller::Staff("window01"), &[]).await.0, StatusCode::BAD_REQUEST);
+        assert_eq!(p.post("/api/staff/queue", &body_for("/api/staff/queue", ""), Caller::Anonymous, &[]).await.0, StatusCode::UNAUTHORIZED);
+        // A signed-out browser posting a staff form is sent to sign in.
+        let (status, location) = p.post("/api/staff/decide", &body_for("/api/staff/decide", &p.tracking), Caller::Anonymous, &[(header::ACCEPT, "text/html")]).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/admin/login"));
+        // Another site's page posting into the portal, even with a valid session.
+        let foreign = [(header::ORIGIN, "https://evil.example")];
+        assert_eq!(p.post("/api/staff/decide", &body_for("/api/staff/decide", &p.tracking), Caller::Staff("admin01"), &foreign).await.0, StatusCode::FORBIDDEN);
+        let foreign_referer = [(header::REFERER, "https://evil.example/page")];
+        assert_eq!(p.post("/api/lookup", "number=1&phone=2", Caller::Anonymous, &foreign_referer).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(p.post(&format!("/apply/x/materials/y"), "", Caller::Anonymous, &foreign).await.0, StatusCode::FORBIDDEN);
+        let own = [(header::ORIGIN, "http://127.0.0.1:3999")];
+        assert_eq!(p.post("/api/staff/case", &format!("tracking={}", p.tracking), Caller::Staff("window01"), &own).await.0, StatusCode::OK);
+    }
+}

@@ -1,0 +1,100 @@
+//! Drafts (applications being filled in) and their uploaded materials.
+
+use super::{Pool, Store, StoreResult, corrupt};
+use crate::domain::form::RawAnswers;
+use crate::domain::material::MediaType;
+
+/// An application being filled in, before it becomes a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    pub id: String,
+    pub owner_hash: String,
+    pub service_code: String,
+    pub answers: RawAnswers,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An uploaded material, attached to a draft (and so to the case it becomes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MaterialRecord {
+    pub id: i64,
+    pub draft_id: String,
+    pub material_code: String,
+    pub sha256: String,
+    pub media_type: MediaType,
+    pub size_bytes: i64,
+    pub file_name: String,
+    pub uploaded_at: i64,
+}
+
+impl Store {
+    /// Creates or updates a draft's answers.
+    pub async fn save_draft(&self, draft: &Draft) -> StoreResult<()> {
+        let answers = serde_json::to_string(&draft.answers).map_err(corrupt)?;
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO drafts (id, owner_hash, service_code, answers, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at
+                 WHERE drafts.owner_hash = excluded.owner_hash",
+            )
+            .bind(&draft.id).bind(&draft.owner_hash).bind(&draft.service_code).bind(&answers)
+            .bind(draft.created_at).bind(draft.updated_at)
+            .execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn draft(&self, id: &str) -> StoreResult<Option<Draft>> {
+        let row: Option<(String, String, String, String, i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, owner_hash, service_code, answers, created_at, updated_at FROM drafts WHERE id = $1")
+                .bind(id).fetch_optional(pool).await?
+        });
+        row.map(|(id, owner_hash, service_code, answers, created_at, updated_at)| {
+            let answers = serde_json::from_str(&answers).map_err(|e| corrupt(format!("draft {id}: {e}")))?;
+            Ok(Draft { id, owner_hash, service_code, answers, created_at, updated_at })
+        })
+        .transpose()
+    }
+
+    /// Attaches an uploaded file to a draft, replacing an earlier file for the same material.
+    pub async fn put_material(&self, m: &MaterialRecord) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO materials (draft_id, material_code, sha256, media_type, size_bytes, file_name, uploaded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (draft_id, material_code) DO UPDATE SET sha256 = excluded.sha256, media_type = excluded.media_type,
+                     size_bytes = excluded.size_bytes, file_name = excluded.file_name, uploaded_at = excluded.uploaded_at",
+            )
+            .bind(&m.draft_id).bind(&m.material_code).bind(&m.sha256).bind(m.media_type.code())
+            .bind(m.size_bytes).bind(&m.file_name).bind(m.uploaded_at)
+            .execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn materials_of_draft(&self, draft_id: &str) -> StoreResult<Vec<MaterialRecord>> {
+        let rows: Vec<(i64, String, String, String, String, i64, String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, draft_id, material_code, sha256, media_type, size_bytes, file_name, uploaded_at
+                 FROM materials WHERE draft_id = $1 ORDER BY id",
+            )
+            .bind(draft_id).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|(id, draft_id, material_code, sha256, media, size_bytes, file_name, uploaded_at)| {
+                let media_type = MediaType::from_code(&media).ok_or_else(|| corrupt(format!("media type `{media}`")))?;
+                Ok(MaterialRecord { id, draft_id, material_code, sha256, media_type, size_bytes, file_name, uploaded_at })
+            })
+            .collect()
+    }
+
+    /// One material by id, for staff viewing a case's documents.
+    pub async fn material_by_id(&self, id: i64) -> StoreResult<Option<MaterialRecord>> {
+        let draft_id: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT draft_id FROM materials WHERE id = $1").bind(id).fetch_optional(pool).await?
+        });
+        let Some(draft_id) = draft_id else { return Ok(None) };
+        Ok(self.materials_of_draft(&draft_id).await?.into_iter().find(|m| m.id == id))
+    }
+}

@@ -1,0 +1,76 @@
+//! Staff accounts: who they are, their roles, department and service site.
+
+use super::{Pool, Store, StoreResult};
+use crate::domain::case::Role;
+
+/// A staff account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    /// The department a reviewer decides for.
+    pub department: Option<String>,
+    /// The code of the service site the account works at.
+    pub site: Option<String>,
+    pub password_hash: String,
+}
+
+/// A new or changed account.
+#[derive(Clone, Debug)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub roles: &'a [Role],
+    pub department: Option<&'a str>,
+    pub site: Option<&'a str>,
+    pub password_hash: &'a str,
+}
+
+/// `,window_clerk,issuing_clerk,`: a list one LIKE can search.
+fn roles_text(roles: &[Role]) -> String {
+    format!(",{},", roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(","))
+}
+
+type UserRow = (i64, String, String, String, Option<String>, Option<String>, String);
+
+fn user_from_row((id, username, display_name, roles, department, site, password_hash): UserRow) -> UserRecord {
+    // Unknown role codes (from a newer version) grant nothing rather than failing sign-in.
+    let roles = roles.split(',').filter_map(Role::from_code).collect();
+    UserRecord { id, username, display_name, roles, department, site, password_hash }
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, roles, department, site, password_hash";
+
+impl Store {
+    /// Creates the account, or updates its name, roles, department, site and password if it exists.
+    pub async fn upsert_user(&self, user: &NewUser<'_>, at: i64) -> StoreResult<()> {
+        let primary = user.roles.first().map_or("", |r| r.code());
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO users (username, display_name, role, roles, department, site, password_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
+                     roles = excluded.roles, department = excluded.department, site = excluded.site,
+                     password_hash = excluded.password_hash",
+            )
+            .bind(user.username).bind(user.display_name).bind(primary).bind(roles_text(user.roles))
+            .bind(user.department).bind(user.site).bind(user.password_hash).bind(at)
+            .execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(username).fetch_optional(pool).await?);
+        Ok(row.map(user_from_row))
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+        Ok(row.map(user_from_row))
+    }
+}
