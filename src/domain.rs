@@ -14,5 +14,6 @@ pub mod licence;
 pub mod lookup;
 pub mod material;
 pub mod review;
+pub mod search;
 pub mod site;
 pub mod text;

@@ -129,11 +129,23 @@ pub async fn store_catalog(store: &Store, catalog: &Catalog, at: i64) -> Result<
     for (path, item) in &catalog.items {
         let json = serde_json::to_vec(item).map_err(|e| e.to_string())?;
         let hash = crate::server::clock::hex(&Sha256::digest(&json));
-        if store.upsert_service_item(item, &hash, at).await.map_err(|e| format!("storing {}: {e}", path.display()))? {
+        let keys = pinyin_keys_of(&item.name.zh);
+        if store.upsert_service_item(item, &keys, &hash, at).await.map_err(|e| format!("storing {}: {e}", path.display()))? {
             changed += 1;
         }
     }
     Ok(changed)
+}
+
+/// The pinyin search keys of a Chinese name ("shengyudengji sydj" for 生育登记), from
+/// the dictionary's first reading of each character.
+pub fn pinyin_keys_of(name: &str) -> String {
+    use crate::domain::search::{Reading, pinyin_keys};
+    use pinyin::ToPinyin;
+    pinyin_keys(name.chars().map(|c| match c.to_pinyin() {
+        Some(p) => Reading::Syllable(p.plain()),
+        None => Reading::Other(c),
+    }))
 }
 
 #[cfg(test)]
@@ -142,6 +154,18 @@ mod tests {
 
     fn repo_catalog() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog")
+    }
+
+    #[test]
+    fn shipped_names_get_pinyin_keys_people_type() {
+        assert_eq!(pinyin_keys_of("生育登记"), "shengyudengji sydj");
+        let catalog = read_catalog(&repo_catalog()).unwrap_or_else(|e| panic!("{e}"));
+        for (_, item) in &catalog.items {
+            let keys = pinyin_keys_of(&item.name.zh);
+            // Every name is findable by its initials, which start with its first character's.
+            let initials = keys.split(' ').nth(1).unwrap_or_else(|| panic!("{}: no keys for {}", item.code, item.name.zh));
+            assert!(initials.chars().count() >= 2, "{}: {keys}", item.code);
+        }
     }
 
     #[test]

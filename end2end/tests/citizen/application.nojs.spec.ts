@@ -51,6 +51,19 @@ test.describe("applying without JavaScript", () => {
     await expect(page.locator("#phone-error")).toHaveText(zh.track.invalid_phone);
   });
 
+  test("the catalog search finds 生育登记 by full pinyin and by initials, as a plain GET form", async ({ page }) => {
+    for (const typed of ["shengyu", "SYDJ", "sheng yu deng ji"]) {
+      await page.goto("/");
+      await page.getByRole("searchbox", { name: zh.home.search_label }).fill(typed);
+      await page.getByRole("button", { name: zh.home.search_button, exact: true }).click();
+      await expect(page).toHaveURL(/\/services\?q=/);
+      await expect(page.getByRole("link", { name: hltItem.name, exact: true }), `"${typed}" finds ${hltItem.name}`).toBeVisible();
+    }
+    // A string that is no item's pinyin finds nothing, and says so.
+    await page.goto("/services?q=xyzq");
+    await expect(page.getByText(zh.catalog.no_results)).toBeVisible();
+  });
+
   test("apply for 生育登记 with JavaScript off, then look it up", async ({ page }) => {
     test.slow();
     const applicant = uniqueName("无脚本");

@@ -54,24 +54,27 @@ impl Store {
 
     /// Stores `item` unless an identical version is already there. Returns whether
     /// anything changed, so start-up can report what the catalog files changed.
-    pub async fn upsert_service_item(&self, item: &ServiceItem, content_hash: &str, at: i64) -> StoreResult<bool> {
+    pub async fn upsert_service_item(&self, item: &ServiceItem, search_pinyin: &str, content_hash: &str, at: i64) -> StoreResult<bool> {
         let definition = serde_json::to_string(item).map_err(corrupt)?;
         let audiences = format!(",{},", item.audience.iter().map(|a| a.code()).collect::<Vec<_>>().join(","));
         let changed = on_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO service_items (code, department, name_zh, name_en, summary_zh, summary_en, audiences,
-                     handling_depth, popular, promised_days, definition, content_hash, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     handling_depth, popular, promised_days, definition, content_hash, updated_at, search_pinyin)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                  ON CONFLICT (code) DO UPDATE SET department = excluded.department, name_zh = excluded.name_zh,
                      name_en = excluded.name_en, summary_zh = excluded.summary_zh, summary_en = excluded.summary_en,
                      audiences = excluded.audiences, handling_depth = excluded.handling_depth, popular = excluded.popular,
                      promised_days = excluded.promised_days, definition = excluded.definition,
-                     content_hash = excluded.content_hash, updated_at = excluded.updated_at
-                 WHERE service_items.content_hash <> excluded.content_hash",
+                     content_hash = excluded.content_hash, updated_at = excluded.updated_at,
+                     search_pinyin = excluded.search_pinyin
+                 WHERE service_items.content_hash <> excluded.content_hash
+                    OR service_items.search_pinyin <> excluded.search_pinyin",
             )
             .bind(&item.code).bind(&item.department).bind(&item.name.zh).bind(&item.name.en)
             .bind(&item.summary.zh).bind(&item.summary.en).bind(&audiences).bind(item.handling_depth.code())
             .bind(item.popular).bind(i64::from(item.guide.promised_days)).bind(&definition).bind(content_hash).bind(at)
+            .bind(search_pinyin)
             .execute(pool).await?.rows_affected()
         });
         Ok(changed > 0)
@@ -81,12 +84,15 @@ impl Store {
         // Fixed SQL with "$n IS NULL OR …" keeps one statement (and one prepared plan) per engine.
         let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);
         let audience = filter.audience.map(|a| format!("%,{},%", a.code()));
+        // "shengyu", "sydj": matched against the keys made at load (domain::search).
+        let pinyin = filter.query.as_deref().and_then(crate::domain::search::pinyin_query).map(|q| like_pattern(&q));
         let rows = on_pool!(self, pool => {
             sqlx::query_as::<_, ServiceSummaryRow>(
                 "SELECT code, department, name_zh, name_en, summary_zh, summary_en, audiences, handling_depth, popular, promised_days
                  FROM service_items
                  WHERE ($1 IS NULL OR LOWER(name_zh) LIKE $1 ESCAPE '\\' OR LOWER(name_en) LIKE $1 ESCAPE '\\'
-                        OR LOWER(summary_zh) LIKE $1 ESCAPE '\\' OR LOWER(summary_en) LIKE $1 ESCAPE '\\')
+                        OR LOWER(summary_zh) LIKE $1 ESCAPE '\\' OR LOWER(summary_en) LIKE $1 ESCAPE '\\'
+                        OR ($6 IS NOT NULL AND search_pinyin LIKE $6 ESCAPE '\\'))
                    AND ($2 IS NULL OR department = $2)
                    AND ($3 IS NULL OR audiences LIKE $3)
                    AND ($4 IS NULL OR handling_depth = $4)
@@ -94,7 +100,7 @@ impl Store {
                  ORDER BY popular DESC, code",
             )
             .bind(query).bind(filter.department.as_deref()).bind(audience)
-            .bind(filter.handling_depth.map(|d| d.code())).bind(filter.popular_only)
+            .bind(filter.handling_depth.map(|d| d.code())).bind(filter.popular_only).bind(pinyin)
             .fetch_all(pool).await?
         });
         Ok(rows)

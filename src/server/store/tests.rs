@@ -45,7 +45,7 @@ async fn seeded(store: &Store) {
     for d in sample_departments() {
         store.upsert_department(&d).await.unwrap();
     }
-    assert!(store.upsert_service_item(&sample_item(), "h1", 1).await.unwrap());
+    assert!(store.upsert_service_item(&sample_item(), "", "h1", 1).await.unwrap());
 }
 
 fn draft(id: &str) -> Draft {
@@ -77,14 +77,22 @@ async fn submit(store: &Store, d: &Draft, at: i64) -> CaseRecord {
 async fn catalog_loading_is_idempotent_and_searchable() {
     for store in stores().await {
         seeded(&store).await;
-        assert!(!store.upsert_service_item(&sample_item(), "h1", 2).await.unwrap(), "{}: same content, no change", store.engine());
-        assert!(store.upsert_service_item(&sample_item(), "h2", 3).await.unwrap(), "{}: new content is stored", store.engine());
+        assert!(!store.upsert_service_item(&sample_item(), "", "h1", 2).await.unwrap(), "{}: same content, no change", store.engine());
+        assert!(store.upsert_service_item(&sample_item(), "", "h2", 3).await.unwrap(), "{}: new content is stored", store.engine());
+        // New search keys alone are stored too (an upgrade that adds them to an old catalog).
+        let keys = crate::server::catalog_loader::pinyin_keys_of(&sample_item().name.zh);
+        assert!(store.upsert_service_item(&sample_item(), &keys, "h2", 4).await.unwrap(), "{}: new keys are stored", store.engine());
         assert_eq!(store.service_item("CIV-0001").await.unwrap(), Some(sample_item()));
         assert_eq!(store.service_item("NOPE").await.unwrap(), None);
 
         let found = |query: &str| CatalogFilter { query: Some(query.into()), ..Default::default() };
         assert_eq!(store.list_service_items(&found("婚姻")).await.unwrap().len(), 1, "{}", store.engine());
         assert_eq!(store.list_service_items(&found("离婚")).await.unwrap().len(), 0);
+        // As people type it: full pinyin, initials, with spaces, in capitals.
+        for typed in ["hunyin", "hydj", "Hun Yin", "HYDJ"] {
+            assert_eq!(store.list_service_items(&found(typed)).await.unwrap().len(), 1, "{}: {typed} ({keys})", store.engine());
+        }
+        assert_eq!(store.list_service_items(&found("shengyu")).await.unwrap().len(), 0, "{}", store.engine());
         // LIKE wildcards typed by a citizen match literally, not everything.
         assert_eq!(store.list_service_items(&found("%")).await.unwrap().len(), 0, "{}", store.engine());
         let enterprise = CatalogFilter { audience: Some(Audience::Enterprise), ..Default::default() };

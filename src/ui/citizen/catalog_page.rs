@@ -67,7 +67,8 @@ fn catalog_view((filters, page): (Filters, CatalogPage)) -> impl IntoView {
             <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
                 <div>
                     <label for="q" class="field-label">{t_string!(i18n, catalog.keyword).to_string()}</label>
-                    <input id="q" name="q" type="search" class="field-input" value=filters.q.clone()/>
+                    <span id="q-hint" class="field-hint">{t_string!(i18n, catalog.keyword_hint).to_string()}</span>
+                    <input id="q" name="q" type="search" class="field-input" value=filters.q.clone() aria-describedby="q-hint"/>
                 </div>
                 {select("department", t_string!(i18n, catalog.department).to_string(), any.clone(), &filters.department, departments)}
                 {select("audience", t_string!(i18n, catalog.audience).to_string(), any.clone(), &filters.audience, audiences)}

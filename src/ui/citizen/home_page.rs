@@ -17,7 +17,8 @@ pub fn HomePage() -> impl IntoView {
         <form method="get" action="/services" role="search" class="mb-8 flex max-w-2xl flex-wrap items-end gap-2">
             <div class="min-w-64 flex-1">
                 <label for="home-search" class="field-label">{t_string!(i18n, home.search_label).to_string()}</label>
-                <input id="home-search" name="q" type="search" class="field-input" placeholder=t_string!(i18n, home.search_placeholder).to_string()/>
+                <span id="home-search-hint" class="field-hint">{t_string!(i18n, home.search_hint).to_string()}</span>
+                <input id="home-search" name="q" type="search" class="field-input" placeholder=t_string!(i18n, home.search_placeholder).to_string() aria-describedby="home-search-hint"/>
             </div>
             <button type="submit" class="btn-primary">{t_string!(i18n, home.search_button).to_string()}</button>
         </form>
