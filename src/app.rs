@@ -7,7 +7,7 @@ use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html>
@@ -17,7 +17,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#991b1b"/>
                 <link rel="stylesheet" href="/pkg/portal.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options islands=true/>
+                <IslandScript/>
                 <MetaTags/>
             </head>
             <body class="bg-slate-50 text-slate-900 min-h-screen flex flex-col">
@@ -27,11 +27,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The one script every page gets: `public/islands.js`, which loads the client code
+/// (WASM) only on a page that has an island. The server renders in islands mode:
+/// nothing outside an island is hydrated, so it needs no hydration markers.
+#[component]
+fn IslandScript() -> impl IntoView {
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    view! { <script type="module" src="/islands.js"></script> }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <I18nContextProvider>
+        <LocaleProvider>
             <Router>
                 <Layout>
                     // Async: every page is complete HTML when it arrives, which is what
@@ -54,7 +65,24 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </Layout>
             </Router>
-        </I18nContextProvider>
+        </LocaleProvider>
+    }
+}
+
+/// The language of the page, from the language cookie (or Accept-Language), for
+/// every component the server renders, and on `<html lang dir>`. Not leptos_i18n's
+/// `I18nContextProvider`: in islands mode that is itself an island around the whole
+/// page, which would make every page load the client code. Our islands get their
+/// strings as props, so the browser never needs the translations.
+#[component]
+fn LocaleProvider(children: Children) -> impl IntoView {
+    use leptos_i18n::Locale as _;
+    #[allow(deprecated)] // the provider function the component wraps; see above
+    let i18n = leptos_i18n::provide_i18n_context::<Locale>();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <leptos_meta::Html attr:lang=locale.as_str() attr:dir=locale.direction().as_str()/>
+        {children()}
     }
 }
 

@@ -30,3 +30,30 @@ test("an unknown page is a 404 with the portal's own page", async ({ page }) => 
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("页面不存在");
 });
+
+test("a page without an island loads no client code; a page with one loads it and wakes it", async ({ page }) => {
+  const clientCode: string[] = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/pkg/") && !path.endsWith(".css")) clientCode.push(path);
+  });
+  // Home, catalog, guide and lookup have no island.
+  for (const path of ["/", "/services", "/services/HLT-0001", "/track"]) {
+    clientCode.length = 0;
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("leptos-island").count(), `${path} has no island`).toBe(0);
+    expect(clientCode, `client code fetched by ${path}`).toEqual([]);
+  }
+  // The application form is an island: its code comes, and it wakes (checks a date).
+  clientCode.length = 0;
+  await page.goto("/services/HLT-0001/apply");
+  await expect(page.locator("leptos-island").first()).toBeAttached();
+  await expect.poll(() => clientCode.slice().sort()).toEqual(["/pkg/portal.js", "/pkg/portal.wasm"]);
+  const date = page.locator("#field-marriage_date");
+  await expect(async () => {
+    await date.fill("2999-01-01");
+    await date.blur();
+    await expect(page.locator("#field-marriage_date-error")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+});
