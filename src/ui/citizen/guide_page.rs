@@ -28,7 +28,7 @@ fn guide_view(GuideView { item, department }: GuideView) -> impl IntoView {
         {item.can_apply_online().then(|| view! {
             <p class="mb-6"><a class="btn-primary" href=format!("/services/{}/apply", item.code)>{t_string!(i18n, guide.apply).to_string()}</a></p>
         })}
-        <dl class="summary-list card mb-6">
+        <dl class="facts card mb-6">
             {row(t_string!(i18n, guide.department).to_string(), department.name.get(lang).to_owned())}
             {row(t_string!(i18n, guide.audience).to_string(), item.audience.iter().map(|a| audience_label(i18n, a.code())).collect::<Vec<_>>().join(" / "))}
             {row(t_string!(i18n, guide.depth).to_string(), depth_label(i18n, item.handling_depth.code()))}

@@ -51,13 +51,13 @@ fn receipt_view(receipt: Option<ReceiptView>) -> AnyView {
         </div>
         <p class="mb-4">{t_string!(i18n, receipt.keep_number).to_string()}</p>
         <div class="grid gap-6 sm:grid-cols-[1fr_auto]">
-            <dl class="summary-list card">
-                <dt>{t_string!(i18n, receipt.service).to_string()}</dt><dd class="sm:col-span-2">{r.service_name.get(lang).to_owned()}</dd>
-                <dt>{t_string!(i18n, receipt.submitted_at).to_string()}</dt><dd class="sm:col-span-2">{r.submitted_at.clone()}</dd>
-                <dt>{t_string!(i18n, receipt.applicant).to_string()}</dt><dd class="sm:col-span-2">{format!("{} ({})", r.applicant_name, r.applicant_phone_masked)}</dd>
-                <dt>{t_string!(i18n, receipt.promised).to_string()}</dt><dd class="sm:col-span-2">{days_label(i18n, r.promised_days)}</dd>
+            <dl class="facts card">
+                <dt>{t_string!(i18n, receipt.service).to_string()}</dt><dd>{r.service_name.get(lang).to_owned()}</dd>
+                <dt>{t_string!(i18n, receipt.submitted_at).to_string()}</dt><dd>{r.submitted_at.clone()}</dd>
+                <dt>{t_string!(i18n, receipt.applicant).to_string()}</dt><dd>{format!("{} ({})", r.applicant_name, r.applicant_phone_masked)}</dd>
+                <dt>{t_string!(i18n, receipt.promised).to_string()}</dt><dd>{days_label(i18n, r.promised_days)}</dd>
                 <dt>{t_string!(i18n, check.materials).to_string()}</dt>
-                <dd class="sm:col-span-2"><ul>{r.materials.iter().map(|(name, file)| view! { <li>{format!("{}: {file}", name.get(lang))}</li> }).collect_view()}</ul></dd>
+                <dd><ul>{r.materials.iter().map(|(name, file)| view! { <li>{format!("{}: {file}", name.get(lang))}</li> }).collect_view()}</ul></dd>
             </dl>
             <figure class="card text-center">
                 <div class="mx-auto w-40" role="img" aria-label=t_string!(i18n, receipt.qr).to_string() inner_html=r.qr_svg.clone()></div>
