@@ -8,7 +8,8 @@ import { defineConfig, devices } from "@playwright/test";
  *   npx playwright test --config end2end/playwright.config.ts
  *
  * Specs named `*.nojs.spec.ts` run with JavaScript off (project desktop-nojs);
- * every other spec runs with JavaScript on (project desktop).
+ * specs named `*.phone.spec.ts` run on a phone (project phone); every other
+ * spec runs with JavaScript on (project desktop).
  */
 
 const baseURL = process.env.PORTAL_E2E_URL ?? "http://127.0.0.1:3100";
@@ -29,6 +30,8 @@ const launchOptions = {
 };
 
 const NOJS_SPEC = /.*\.nojs\.spec\.ts$/;
+/** Specs named `*.phone.spec.ts` run on a phone (Pixel 7's touch and pixel ratio, 360 px wide). */
+const PHONE_SPEC = /.*\.phone\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "./tests",
@@ -50,9 +53,20 @@ export default defineConfig({
     {
       name: "desktop",
       testMatch: /.*\.spec\.ts$/,
-      testIgnore: NOJS_SPEC,
+      testIgnore: [NOJS_SPEC, PHONE_SPEC],
       use: {
         ...devices["Desktop Chrome"],
+        javaScriptEnabled: true,
+        launchOptions,
+      },
+    },
+    {
+      name: "phone",
+      testMatch: PHONE_SPEC,
+      use: {
+        ...devices["Pixel 7"],
+        // The narrowest phones still sold: what the handheld pages must fit.
+        viewport: { width: 360, height: 780 },
         javaScriptEnabled: true,
         launchOptions,
       },

@@ -1,10 +1,11 @@
 //! The HTML shell, the layout every page shares, and the routes.
 
 use crate::i18n::*;
+use crate::ui::shell::{Shell, desktop_twin, handheld_twin};
 use crate::ui::{admin, citizen, language::LanguageLink};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
@@ -44,10 +45,18 @@ pub fn App() -> impl IntoView {
     view! {
         <LocaleProvider>
             <Router>
-                <Layout>
-                    // Async: every page is complete HTML when it arrives, which is what
-                    // a browser without JavaScript (or before the WASM) needs.
-                    <Routes fallback=|| crate::ui::error_page(crate::api::ApiError::NotFound)>
+                // Async: every page is complete HTML when it arrives, which is what
+                // a browser without JavaScript (or before the WASM) needs.
+                <Routes fallback=|| view! { <Layout>{crate::ui::error_page(crate::api::ApiError::NotFound)}</Layout> }>
+                    // 掌上办: the same citizen pages in the handheld frame.
+                    <ParentRoute path=path!("/m") view=HandheldLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=citizen::home_page::HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/services") view=citizen::catalog_page::CatalogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/services/:code") view=citizen::guide_page::GuidePage ssr=SsrMode::Async/>
+                        <Route path=path!("/track") view=citizen::track_page::TrackPage ssr=SsrMode::Async/>
+                        <Route path=path!("/me") view=citizen::me_page::MePage ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("") view=|| view! { <Layout><Outlet/></Layout> } ssr=SsrMode::Async>
                         <Route path=path!("/") view=citizen::home_page::HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/services") view=citizen::catalog_page::CatalogPage ssr=SsrMode::Async/>
                         <Route path=path!("/services/:code") view=citizen::guide_page::GuidePage ssr=SsrMode::Async/>
@@ -62,8 +71,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=admin::queue_page::QueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/cases/:tracking") view=admin::case_page::StaffCasePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/calendar") view=admin::calendar_page::CalendarPage ssr=SsrMode::Async/>
-                    </Routes>
-                </Layout>
+                    </ParentRoute>
+                </Routes>
             </Router>
         </LocaleProvider>
     }
@@ -86,10 +95,52 @@ fn LocaleProvider(children: Children) -> impl IntoView {
     }
 }
 
+/// 掌上办: a one-line header, the page, and a tab bar at the bottom within reach of
+/// the thumb (home, services, progress, me). Every tab is a plain link.
+#[component]
+fn HandheldLayout() -> impl IntoView {
+    provide_context(Shell::Handheld);
+    let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    let here = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    let desktop = match search.trim_start_matches('?') {
+        "" => desktop_twin(&here),
+        q => format!("{}?{q}", desktop_twin(&here)),
+    };
+    let tabs = [
+        ("/m", t_string!(i18n, nav.tab_home).to_string(), here == "/m"),
+        ("/m/services", t_string!(i18n, nav.tab_services).to_string(), here.starts_with("/m/services")),
+        ("/m/track", t_string!(i18n, nav.tab_track).to_string(), here.starts_with("/m/track")),
+        ("/m/me", t_string!(i18n, nav.tab_me).to_string(), here.starts_with("/m/me")),
+    ];
+    view! {
+        <a href="#main" class="skip-link">{t_string!(i18n, site.skip_to_content).to_string()}</a>
+        <header class="handheld-header">
+            <a href="/m" class="inline-flex min-h-12 items-center font-bold text-white no-underline">{t_string!(i18n, site.short_name).to_string()}</a>
+            <div class="flex items-center">
+                <a class="nav-link" href=desktop>{t_string!(i18n, nav.desktop).to_string()}</a>
+                <LanguageLink/>
+            </div>
+        </header>
+        <main id="main" tabindex="-1" class="handheld-main"><Outlet/></main>
+        <nav class="tab-bar" aria-label=t_string!(i18n, nav.tabs).to_string()>
+            <ul>
+                {tabs.into_iter().map(|(href, label, current)| view! {
+                    <li><a href=href aria-current=current.then_some("page")>{label}</a></li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
 /// Header with the site name and navigation, the main region, the footer.
 #[component]
 fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let here = leptos_router::hooks::use_location().pathname.get_untracked();
+    let staff = here.starts_with("/admin");
+    let handheld = handheld_twin(&here);
     view! {
         <a href="#main" class="skip-link">{t_string!(i18n, site.skip_to_content).to_string()}</a>
         <header class="bg-red-800 text-white">
@@ -101,11 +152,18 @@ fn Layout(children: Children) -> impl IntoView {
                         <li><a class="nav-link" href="/services">{t_string!(i18n, nav.services).to_string()}</a></li>
                         <li><a class="nav-link" href="/track">{t_string!(i18n, nav.track).to_string()}</a></li>
                         <li><a class="nav-link" href="/admin">{t_string!(i18n, nav.admin).to_string()}</a></li>
+                        <li><a class="nav-link" href=handheld.clone()>{t_string!(i18n, nav.handheld).to_string()}</a></li>
                         <li><LanguageLink/></li>
                     </ul>
                 </nav>
             </div>
         </header>
+        // Phones are offered the handheld version, never sent there.
+        {(!staff).then(|| view! {
+            <p class="handheld-offer sm:hidden">
+                {t_string!(i18n, nav.handheld_offer).to_string()}" "<a class="link" href=handheld>{t_string!(i18n, nav.handheld_open).to_string()}</a>
+            </p>
+        })}
         <main id="main" tabindex="-1" class="mx-auto w-full max-w-5xl flex-1 px-4 py-6">{children()}</main>
         <footer class="border-t border-slate-300 bg-white">
             <div class="mx-auto max-w-5xl px-4 py-4 text-sm text-slate-700">

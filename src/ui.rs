@@ -5,6 +5,7 @@ pub mod admin;
 pub mod citizen;
 pub mod components;
 pub mod language;
+pub mod shell;
 
 use crate::api::ApiError;
 use crate::domain::case::{CaseAction, CaseStatus, Role};

@@ -7,6 +7,7 @@ pub mod correction_page;
 pub mod guide_page;
 pub mod home_page;
 pub mod materials_page;
+pub mod me_page;
 pub mod receipt_page;
 pub mod track_page;
 pub mod verify_page;

@@ -6,6 +6,7 @@ use crate::domain::catalog::{Audience, HandlingDepth};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::{audience_label, days_label, depth_label, lang, load_page};
+use crate::ui::shell::shell_path;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -63,7 +64,7 @@ fn catalog_view((filters, page): (Filters, CatalogPage)) -> impl IntoView {
     let depths = HandlingDepth::ALL.iter().map(|d| (d.code().to_owned(), depth_label(i18n, d.code()))).collect();
     let count = fill_template(&t_string!(i18n, catalog.results).to_string(), &[("count", page.items.len().to_string())]);
     view! {
-        <form method="get" action="/services" class="card mb-6" aria-label=t_string!(i18n, catalog.filters).to_string()>
+        <form method="get" action=shell_path("/services") class="card mb-6" aria-label=t_string!(i18n, catalog.filters).to_string()>
             <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
                 <div>
                     <label for="q" class="field-label">{t_string!(i18n, catalog.keyword).to_string()}</label>
@@ -76,7 +77,7 @@ fn catalog_view((filters, page): (Filters, CatalogPage)) -> impl IntoView {
             </div>
             <div class="mt-4 flex flex-wrap items-center gap-4">
                 <button type="submit" class="btn-primary">{t_string!(i18n, catalog.apply_filters).to_string()}</button>
-                <a class="link" href="/services">{t_string!(i18n, catalog.clear).to_string()}</a>
+                <a class="link" href=shell_path("/services")>{t_string!(i18n, catalog.clear).to_string()}</a>
             </div>
         </form>
         <p class="mb-3 font-semibold" role="status">{count}</p>
@@ -87,7 +88,7 @@ fn catalog_view((filters, page): (Filters, CatalogPage)) -> impl IntoView {
                 <ul class="space-y-3">
                     {page.items.into_iter().map(|item| view! {
                         <li class="card">
-                            <h2 class="text-lg font-semibold"><a class="link" href=format!("/services/{}", item.code)>{item.name.get(lang).to_owned()}</a></h2>
+                            <h2 class="text-lg font-semibold"><a class="link" href=shell_path(&format!("/services/{}", item.code))>{item.name.get(lang).to_owned()}</a></h2>
                             <p class="mb-2 text-slate-700">{item.summary.get(lang).to_owned()}</p>
                             <p class="flex flex-wrap gap-2 text-sm">
                                 <span class="badge">{item.department.get(lang).to_owned()}</span>

@@ -9,6 +9,7 @@ use crate::i18n::*;
 use crate::ui::components::error_summary::ErrorSummary;
 use crate::ui::components::timeline::{Timeline, TimelineEntry};
 use crate::ui::{delivery_label, encode_query, event_label, lang, load_page, review_label, standing_label, status_label};
+use crate::ui::shell::shell_path;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -70,7 +71,7 @@ fn track_view((asked, outcome): (Asked, Option<LookupOutcome>)) -> impl IntoView
         <h1 class="page-title">{title}</h1>
         <ErrorSummary title=t_string!(i18n, track.error_title).to_string() problems=problems/>
         <p class="mb-4">{t_string!(i18n, track.intro).to_string()}</p>
-        <form method="get" action="/track" class="card mb-6" novalidate>
+        <form method="get" action=shell_path("/track") class="card mb-6" novalidate>
             <div class="field">
                 <label for="number" class="field-label">{t_string!(i18n, track.number).to_string()}</label>
                 <span id="number-hint" class="field-hint">{t_string!(i18n, track.number_hint).to_string()}</span>
@@ -97,7 +98,7 @@ fn track_view((asked, outcome): (Asked, Option<LookupOutcome>)) -> impl IntoView
                     who: if s.by_staff { t_string!(i18n, actor.staff).to_string() } else { t_string!(i18n, actor.applicant).to_string() },
                     note: s.note.clone(),
                 }).collect::<Vec<_>>();
-                let verify_href = format!("/track?number={}&phone={}&verify=1#record", encode_query(&asked.number), encode_query(&asked.phone));
+                let verify_href = shell_path(&format!("/track?number={}&phone={}&verify=1#record", encode_query(&asked.number), encode_query(&asked.phone)));
                 let delivery = delivery_label(i18n, &progress.delivery, progress.delivery_site.as_ref());
                 view! {
                     {asked.resubmitted.then(|| view! { <p class="success" role="status">{t_string!(i18n, correction.resubmitted).to_string()}</p> })}

@@ -1,0 +1,104 @@
+/**
+ * 掌上办 (/m) on a phone (project "phone": Pixel 7, 360 px wide): the same pages
+ * in an app-like frame with a bottom tab bar, links that stay on the handheld
+ * version, targets at least 48 px high, no sideways scrolling, axe-core on every
+ * page; and the same pages with JavaScript off.
+ */
+import { test, expect, type Page } from "@playwright/test";
+import { checkA11y, errorSummary, hltItem, zh } from "../helpers";
+
+const TABS = [
+  { href: "/m", label: zh.nav.tab_home },
+  { href: "/m/services", label: zh.nav.tab_services },
+  { href: "/m/track", label: zh.nav.tab_track },
+  { href: "/m/me", label: zh.nav.tab_me },
+];
+
+const PAGES = ["/m", "/m/services", "/m/services?q=sydj", "/m/services/HLT-0001", "/m/track", "/m/me"];
+
+/** The tab bar, found by its name. */
+function tabBar(page: Page) {
+  return page.getByRole("navigation", { name: zh.nav.tabs });
+}
+
+/** Fails on any tab, button, field or list link under 48 px high, or on sideways scrolling. */
+async function checkPhoneFit(page: Page, where: string): Promise<void> {
+  const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+  expect(width.scroll, `${where}: no sideways scrolling at ${width.view} px`).toBeLessThanOrEqual(width.view);
+  const small = await page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>(
+      ".tab-bar a, .handheld-main button, .handheld-main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), .handheld-main select, .handheld-main h2 a, .handheld-main li > a.link, .menu-list a, .handheld-header a",
+    ))
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ what: `${el.tagName.toLowerCase()} "${(el.textContent || (el as HTMLInputElement).name || "").trim().slice(0, 30)}"`, h: el.getBoundingClientRect().height }))
+      .filter((t) => t.h < 47.5),
+  );
+  expect(small, `${where}: touch targets under 48 px`).toEqual([]);
+}
+
+test.describe("handheld version with JavaScript", () => {
+  test("every /m page has the tab bar, fits 360 px, has 48 px targets and passes axe", async ({ page }) => {
+    for (const path of PAGES) {
+      const answer = await page.goto(path);
+      expect(answer?.status(), path).toBe(200);
+      const bar = tabBar(page);
+      await expect(bar.getByRole("link")).toHaveText(TABS.map((t) => t.label));
+      const current = TABS.filter((t) => path === t.href || path.startsWith(`${t.href}/`) || path.startsWith(`${t.href}?`)).pop()!;
+      await expect(bar.getByRole("link", { name: current.label })).toHaveAttribute("aria-current", "page");
+      await checkPhoneFit(page, path);
+      await checkA11y(page, { label: path });
+    }
+  });
+
+  test("search by pinyin initials, open the guide, and stay on the handheld version", async ({ page }) => {
+    await page.goto("/m");
+    await page.getByRole("searchbox", { name: zh.home.search_label }).fill("sydj");
+    await page.getByRole("button", { name: zh.home.search_button, exact: true }).click();
+    await expect(page).toHaveURL(/\/m\/services\?q=sydj/);
+    await page.getByRole("link", { name: hltItem.name, exact: true }).click();
+    await expect(page).toHaveURL(/\/m\/services\/HLT-0001$/);
+    await expect(page.getByRole("heading", { level: 1, name: hltItem.name })).toBeVisible();
+    // The desktop twin of this very page, one tap away.
+    await page.getByRole("link", { name: zh.nav.desktop, exact: true }).click();
+    await expect(page).toHaveURL(/\/services\/HLT-0001$/);
+    await expect(tabBar(page)).toHaveCount(0);
+  });
+
+  test("the lookup on /m answers on /m", async ({ page }) => {
+    await page.goto("/m/track");
+    await page.getByLabel(zh.track.number, { exact: true }).fill("350102-20000101-999999-5");
+    await page.getByLabel(zh.track.phone, { exact: true }).fill("8000");
+    await page.getByRole("button", { name: zh.track.submit, exact: true }).click();
+    await expect(page).toHaveURL(/\/m\/track\?/);
+    await expect(errorSummary(page, zh.track.error_title)).toContainText(zh.track.not_found);
+    await expect(tabBar(page).getByRole("link", { name: zh.nav.tab_track })).toHaveAttribute("aria-current", "page");
+  });
+
+  test("the desktop site offers the handheld version on a phone, without sending anyone there", async ({ page }) => {
+    const answer = await page.goto(`/services/HLT-0001`);
+    expect(answer?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe("/services/HLT-0001");
+    await page.getByRole("link", { name: zh.nav.handheld_open, exact: true }).click();
+    await expect(page).toHaveURL(/\/m\/services\/HLT-0001$/);
+  });
+});
+
+test.describe("handheld version without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("tabs, search and guide work as plain links and GET forms", async ({ page }) => {
+    await page.goto("/m");
+    for (const t of TABS) {
+      await tabBar(page).getByRole("link", { name: t.label, exact: true }).click();
+      await expect(page).toHaveURL(new RegExp(`${t.href}$`));
+      await expect(tabBar(page).getByRole("link", { name: t.label, exact: true })).toHaveAttribute("aria-current", "page");
+    }
+    await page.goto("/m/services");
+    await page.getByRole("searchbox", { name: zh.catalog.keyword }).fill("shengyu");
+    await page.getByRole("button", { name: zh.catalog.apply_filters, exact: true }).click();
+    await expect(page).toHaveURL(/\/m\/services\?/);
+    await page.getByRole("link", { name: hltItem.name, exact: true }).click();
+    await expect(page).toHaveURL(/\/m\/services\/HLT-0001$/);
+    await expect(page.getByRole("heading", { level: 1, name: hltItem.name })).toBeVisible();
+  });
+});
