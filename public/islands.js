@@ -1,3 +1,9 @@
+// The handheld version is installable and keeps its frame for a bad connection
+// (public/sw.js, for /m only); where service workers are missing, it works without.
+if ("serviceWorker" in navigator && /^\/m(\/|$)/.test(location.pathname)) {
+  navigator.serviceWorker.register("/sw.js", { scope: "/m" }).catch(() => {});
+}
+
 // Wakes the islands of a page, and only where there are some: a page without an
 // island (home, catalog, guide, lookup…) loads no client code beyond this file.
 // (It takes the place of Leptos's <HydrationScripts islands>, which loads the

@@ -18,6 +18,8 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#991b1b"/>
                 <link rel="stylesheet" href="/pkg/portal.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <IslandScript/>
                 <MetaTags/>
             </head>

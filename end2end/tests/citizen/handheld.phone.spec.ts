@@ -83,6 +83,41 @@ test.describe("handheld version with JavaScript", () => {
   });
 });
 
+test.describe("installable, and readable offline", () => {
+  test("manifest and icons; a guide read before opens offline, anything else shows the offline page", async ({ page, context }) => {
+    await page.goto("/m");
+    const href = await page.locator('link[rel="manifest"]').getAttribute("href");
+    const manifest = await (await page.request.get(href!)).json();
+    expect(manifest.start_url).toBe("/m");
+    expect(manifest.display).toBe("standalone");
+    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(["192x192", "512x512", "512x512"]);
+    for (const icon of manifest.icons) {
+      const answer = await page.request.get(icon.src);
+      expect(answer.status(), icon.src).toBe(200);
+      expect(answer.headers()["content-type"], icon.src).toBe("image/png");
+    }
+    // The service worker installs and takes charge of /m.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await page.goto("/m/services/HLT-0001"); // read once, online
+
+    await context.setOffline(true);
+    try {
+      await page.goto("/m/services/HLT-0001");
+      await expect(page.getByRole("heading", { level: 1, name: hltItem.name })).toBeVisible();
+      await page.goto("/m/track?number=350102-20000101-999999-5&phone=8000");
+      await expect(page.getByRole("heading", { level: 1, name: "网络连接不可用" })).toBeVisible();
+      await expect(page.getByRole("link", { name: "12345" }).first()).toHaveAttribute("href", "tel:12345");
+    } finally {
+      await context.setOffline(false);
+    }
+    // Back online, the page comes from the network again.
+    await page.goto("/m/track");
+    await expect(page.getByRole("heading", { level: 1, name: zh.track.title })).toBeVisible();
+  });
+});
+
 test.describe("handheld version without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
