@@ -67,6 +67,32 @@ pub async fn list_services(
     Ok(CatalogPage { items, departments })
 }
 
+/// A service offered while the citizen types, named in the page's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub code: String,
+    pub name: String,
+}
+
+/// How many services are offered while typing: a phone screen's worth.
+pub const SUGGESTIONS: usize = 8;
+
+/// Services matching what has been typed so far (Chinese, pinyin or initials, as the
+/// catalog search), for the search box's suggestions. A GET, so it can be cached.
+#[server(endpoint = "catalog/suggest", input = server_fn::codec::GetUrl)]
+pub async fn suggest_services(q: String) -> Result<Vec<Suggestion>, ApiError> {
+    use super::ssr::{internal, locale_code};
+    use crate::server::store::CatalogFilter;
+    let typed = q.trim();
+    if typed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = CatalogFilter { query: Some(typed.chars().take(50).collect()), ..Default::default() };
+    let rows = super::ssr::state().store.list_service_items(&filter).await.map_err(|e| internal("suggesting services", e))?;
+    let english = locale_code() == "en";
+    Ok(rows.into_iter().take(SUGGESTIONS).map(|r| Suggestion { code: r.code, name: if english { r.name_en } else { r.name_zh } }).collect())
+}
+
 /// A service's guide and its department.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GuideView {

@@ -4,4 +4,5 @@ pub mod application_form;
 pub mod error_summary;
 pub mod material_upload;
 pub mod print_button;
+pub mod service_search;
 pub mod timeline;

@@ -283,6 +283,28 @@ test.describe("citizen and clerks, JavaScript on", () => {
     await expect(lookupTimeline(page)).toHaveCount(1);
   });
 
+  test("the search box suggests services while typing pinyin initials, and a suggestion opens the guide", async ({ page }) => {
+    await page.goto("/");
+    const box = page.getByRole("searchbox", { name: zh.home.search_label });
+    const suggestions = page.getByRole("list", { name: zh.catalog.suggestions });
+    // The island wakes after the page loads: type until suggestions answer.
+    await expect(async () => {
+      await box.fill("");
+      await box.pressSequentially("sydj");
+      await expect(suggestions.getByRole("link", { name: SERVICE_NAME, exact: true })).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(page.getByRole("status").filter({ hasText: templatePattern(zh.catalog.suggestion_count) })).toHaveCount(1);
+    expect(new URL(page.url()).pathname, "nothing submitted").toBe("/");
+    // Clearing the box clears the list.
+    await box.fill("");
+    await box.dispatchEvent("input");
+    await expect(suggestions).toHaveCount(0);
+    await box.pressSequentially("shengyu");
+    await suggestions.getByRole("link", { name: SERVICE_NAME, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`/services/${HLT}$`));
+    await checkA11y(page, { label: "guide (from a suggestion)" });
+  });
+
   test("the language link turns the site English and back", async ({ page }) => {
     await page.goto("/");
     await expect(page.getByRole("heading", { level: 1, name: zh.site.name })).toBeVisible();

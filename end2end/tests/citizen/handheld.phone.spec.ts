@@ -64,6 +64,20 @@ test.describe("handheld version with JavaScript", () => {
     await expect(tabBar(page)).toHaveCount(0);
   });
 
+  test("suggestions while typing lead to the handheld guide", async ({ page }) => {
+    await page.goto("/m");
+    const box = page.getByRole("searchbox", { name: zh.home.search_label });
+    const suggestion = page.getByRole("list", { name: zh.catalog.suggestions }).getByRole("link", { name: hltItem.name, exact: true });
+    await expect(async () => {
+      await box.fill("");
+      await box.pressSequentially("sydj");
+      await expect(suggestion).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+    await checkPhoneFit(page, "/m with suggestions");
+    await suggestion.click();
+    await expect(page).toHaveURL(/\/m\/services\/HLT-0001$/);
+  });
+
   test("the lookup on /m answers on /m", async ({ page }) => {
     await page.goto("/m/track");
     await page.getByLabel(zh.track.number, { exact: true }).fill("350102-20000101-999999-5");

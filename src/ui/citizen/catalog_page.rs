@@ -6,6 +6,7 @@ use crate::domain::catalog::{Audience, HandlingDepth};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::{audience_label, days_label, depth_label, lang, load_page};
+use crate::ui::components::service_search::{SearchBoxModel, ServiceSearch};
 use crate::ui::shell::shell_path;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -69,7 +70,15 @@ fn catalog_view((filters, page): (Filters, CatalogPage)) -> impl IntoView {
                 <div>
                     <label for="q" class="field-label">{t_string!(i18n, catalog.keyword).to_string()}</label>
                     <span id="q-hint" class="field-hint">{t_string!(i18n, catalog.keyword_hint).to_string()}</span>
-                    <input id="q" name="q" type="search" class="field-input" value=filters.q.clone() aria-describedby="q-hint"/>
+                    <ServiceSearch model=SearchBoxModel {
+                    input_id: "q".into(),
+                    value: filters.q.clone(),
+                    placeholder: String::new(),
+                    hint_id: "q-hint".into(),
+                    guide_base: shell_path("/services/"),
+                    list_label: t_string!(i18n, catalog.suggestions).to_string(),
+                    count_template: t_string!(i18n, catalog.suggestion_count).to_string(),
+                }/>
                 </div>
                 {select("department", t_string!(i18n, catalog.department).to_string(), any.clone(), &filters.department, departments)}
                 {select("audience", t_string!(i18n, catalog.audience).to_string(), any.clone(), &filters.audience, audiences)}

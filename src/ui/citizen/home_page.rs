@@ -3,6 +3,7 @@
 use crate::api::catalog::{CatalogPage, list_services};
 use crate::i18n::*;
 use crate::ui::{days_label, lang, load_page};
+use crate::ui::components::service_search::{SearchBoxModel, ServiceSearch};
 use crate::ui::shell::shell_path;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +20,15 @@ pub fn HomePage() -> impl IntoView {
             <div class="min-w-64 flex-1">
                 <label for="home-search" class="field-label">{t_string!(i18n, home.search_label).to_string()}</label>
                 <span id="home-search-hint" class="field-hint">{t_string!(i18n, home.search_hint).to_string()}</span>
-                <input id="home-search" name="q" type="search" class="field-input" placeholder=t_string!(i18n, home.search_placeholder).to_string() aria-describedby="home-search-hint"/>
+                <ServiceSearch model=SearchBoxModel {
+                    input_id: "home-search".into(),
+                    value: String::new(),
+                    placeholder: t_string!(i18n, home.search_placeholder).to_string(),
+                    hint_id: "home-search-hint".into(),
+                    guide_base: shell_path("/services/"),
+                    list_label: t_string!(i18n, catalog.suggestions).to_string(),
+                    count_template: t_string!(i18n, catalog.suggestion_count).to_string(),
+                }/>
             </div>
             <button type="submit" class="btn-primary">{t_string!(i18n, home.search_button).to_string()}</button>
         </form>
