@@ -50,6 +50,7 @@ import {
   uploadMaterial,
   uploadedText,
   uploadMaterialRefusedInline,
+  VALID_IDS,
   validHltAnswers,
   waitForFormHydration,
   withWrongCheckCharacter,
@@ -303,6 +304,37 @@ test.describe("citizen and clerks, JavaScript on", () => {
     await suggestions.getByRole("link", { name: SERVICE_NAME, exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`/services/${HLT}$`));
     await checkA11y(page, { label: "guide (from a suggestion)" });
+  });
+
+  test("answers are kept on the device while typed: a reload or a new tab restores them; sending clears them", async ({ page, context }) => {
+    const applicant = uniqueName("草稿");
+    await page.goto(APPLY_PATH);
+    await waitForFormHydration(page);
+    await field(page, "applicant_name").fill(applicant);
+    await field(page, "applicant_id_number").fill(VALID_IDS[2]);
+    await field(page, "child_order").selectOption("second");
+
+    await page.reload();
+    await waitForFormHydration(page);
+    await expect(field(page, "applicant_name")).toHaveValue(applicant);
+    await expect(field(page, "applicant_id_number")).toHaveValue(VALID_IDS[2]);
+    await expect(field(page, "child_order")).toHaveValue("second");
+    await expect(field(page, "spouse_name")).toHaveValue("");
+
+    // The tab closed, a new one opened: still there.
+    await page.close();
+    const again = await context.newPage();
+    await again.goto(APPLY_PATH);
+    await waitForFormHydration(again);
+    await expect(field(again, "applicant_name")).toHaveValue(applicant);
+
+    // Sent: the server has the answers, the device forgets them.
+    await fillHltForm(again, validHltAnswers(applicant));
+    await continueFromAnswers(again);
+    await expect(again).toHaveURL(MATERIALS_URL);
+    await again.goto(APPLY_PATH);
+    await waitForFormHydration(again);
+    await expect(field(again, "applicant_name")).toHaveValue("");
   });
 
   test("the language link turns the site English and back", async ({ page }) => {

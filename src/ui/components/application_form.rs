@@ -44,6 +44,62 @@ fn dom_id(name: &str) -> String {
     format!("field-{name}")
 }
 
+/// Answers are kept on the device while they are typed, so a reload, a closed tab or
+/// a dropped connection loses nothing; they are removed once the form is sent (the
+/// server holds them then). One entry per item and draft.
+fn device_key(service_code: &str, draft_id: Option<&str>) -> String {
+    format!("portal-answers:{service_code}:{}", draft_id.unwrap_or("new"))
+}
+
+#[cfg(feature = "hydrate")]
+mod on_device {
+    use wasm_bindgen::JsCast;
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    pub fn load(key: &str) -> Vec<(String, String)> {
+        storage().and_then(|s| s.get_item(key).ok().flatten()).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+    }
+
+    pub fn save(key: &str, answers: &[(String, String)]) {
+        if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(answers)) {
+            // A full or forbidden storage only means nothing is kept on the device.
+            let _ = s.set_item(key, &text);
+        }
+    }
+
+    pub fn forget(key: &str) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(key);
+        }
+    }
+
+    /// The value a field holds in the page now, and a way to set it.
+    pub fn field_value(id: &str) -> Option<String> {
+        let el = web_sys::window()?.document()?.get_element_by_id(id)?;
+        if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            return Some(i.value());
+        }
+        if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            return Some(s.value());
+        }
+        el.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|t| t.value())
+    }
+
+    pub fn set_field_value(id: &str, value: &str) {
+        let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else { return };
+        if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            i.set_value(value);
+        } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            s.set_value(value);
+        } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            t.set_value(value);
+        }
+    }
+}
+
 #[island]
 pub fn ApplicationForm(model: FormModel) -> impl IntoView {
     let FormModel { action, service_code, draft_id, today, fields, messages, error_summary_title, submit_label, required_label, optional_label, select_placeholder } = model;
@@ -65,9 +121,42 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         errors.update(|errs| errs[i] = message);
     };
 
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))] // read in the browser only
+    let device_key = StoredValue::new(device_key(&service_code, draft_id.as_deref()));
+    // What is typed is kept on the device (see `device_key`).
+    let keep_on_device = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            let answers: Vec<(String, String)> = fields.with_value(|f| {
+                values.with_untracked(|v| f.iter().zip(v).filter(|(_, value)| !value.is_empty()).map(|(x, value)| (x.definition.name.clone(), value.clone())).collect())
+            });
+            device_key.with_value(|k| on_device::save(k, &answers));
+        }
+    };
+
     // Set once the island runs in the browser; tests and styles can tell a live form.
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    Effect::new(move |_| {
+        // Answers kept from an earlier visit fill the fields that are still empty:
+        // what the server has saved, or what was typed before the WASM came, wins.
+        #[cfg(feature = "hydrate")]
+        {
+            let kept = device_key.with_value(|k| on_device::load(k));
+            let names: Vec<String> = fields.with_value(|f| f.iter().map(|x| x.definition.name.clone()).collect());
+            for (i, name) in names.iter().enumerate() {
+                let id = dom_id(name);
+                let now = on_device::field_value(&id).unwrap_or_default();
+                match kept.iter().find(|(n, _)| n == name) {
+                    Some((_, value)) if now.is_empty() => {
+                        on_device::set_field_value(&id, value);
+                        values.update(|v| v[i] = value.clone());
+                    }
+                    _ => values.update(|v| v[i] = now),
+                }
+            }
+        }
+        hydrated.set(true);
+    });
 
     let on_submit = move |ev: SubmitEvent| {
         // Read what the form holds now: a citizen may have typed before the WASM arrived.
@@ -86,6 +175,7 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         let n = fields.with_value(Vec::len);
         (0..n).for_each(check);
         if errors.with_untracked(|e| e.iter().any(Option::is_some)) {
+            keep_on_device();
             ev.prevent_default();
             show_summary.set(true);
             request_animation_frame(move || {
@@ -93,6 +183,10 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
                     let _ = el.focus();
                 }
             });
+        } else {
+            // Sent: from now on the server keeps the answers.
+            #[cfg(feature = "hydrate")]
+            device_key.with_value(|k| on_device::forget(k));
         }
     };
 
@@ -140,6 +234,7 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
                 let invalid = move || errors.with(|e| e[i].is_some()).to_string();
                 let on_input = move |ev: leptos::ev::Event| {
                     values.update(|v| v[i] = event_target_value(&ev));
+                    keep_on_device();
                     // Once a message shows, it follows the typing, so it clears as soon as the answer is right.
                     if errors.with_untracked(|e| e[i].is_some()) {
                         check(i);
