@@ -9,6 +9,7 @@ import AxeBuilder from "@axe-core/playwright";
 import zhJson from "../../locales/zh-Hans.json" with { type: "json" };
 import enJson from "../../locales/en.json" with { type: "json" };
 import { readFileSync } from "node:fs";
+import { crc32, deflateSync } from "node:zlib";
 import { resolve } from "node:path";
 
 export const zh = zhJson;
@@ -636,4 +637,50 @@ export async function applyForItem(
     await page.getByLabel(zh.delivery.site, { exact: true }).selectOption({ label: delivery.siteName });
   }
   return submitFromCheck(page);
+}
+
+// ---------------------------------------------------------------------------
+// Photos
+// ---------------------------------------------------------------------------
+
+/** A real PNG of width × height pixels in one colour (what a phone camera's photo stands in for). */
+export function bigPngFile(width: number, height: number, name = "photo.png"): FilePayload {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, "latin1");
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, "latin1"), data])) >>> 0, 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.writeUInt8(8, 8); // bit depth
+  ihdr.writeUInt8(2, 9); // truecolour RGB
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([0x33, 0x66, 0x99], 1 + x * 3);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+  return { name, mimeType: "image/png", buffer: png };
+}
+
+/** Width and height of a JPEG, from its start-of-frame marker. */
+export function jpegSize(bytes: Buffer): { width: number; height: number } {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error("not a JPEG");
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) throw new Error(`bad JPEG marker at ${i}`);
+    const marker = bytes[i + 1];
+    if (marker >= 0xc0 && marker <= 0xc3) {
+      return { height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) };
+    }
+    i += 2 + bytes.readUInt16BE(i + 2);
+  }
+  throw new Error("no JPEG frame header");
 }

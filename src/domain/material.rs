@@ -99,6 +99,21 @@ pub fn check_size(size: u64, max_bytes: u64) -> Result<(), UploadError> {
     }
 }
 
+/// The long edge, in pixels, a photo is scaled to in the browser before it is sent:
+/// enough to read an ID card or a certificate, a fraction of a phone camera's bytes.
+pub const PHOTO_MAX_EDGE: u32 = 1600;
+
+/// The size to scale a `width` × `height` photo to so its long edge is at most
+/// `max_edge`, keeping its proportions; `None` when it is small enough already.
+pub fn scaled_size(width: u32, height: u32, max_edge: u32) -> Option<(u32, u32)> {
+    let long = width.max(height);
+    if long <= max_edge || width == 0 || height == 0 {
+        return None;
+    }
+    let scale = |side: u32| ((u64::from(side) * u64::from(max_edge) + u64::from(long) / 2) / u64::from(long)).max(1) as u32;
+    Some((scale(width), scale(height)))
+}
+
 /// Checks a complete upload: not empty, within `max_bytes`, and of an accepted type.
 pub fn check_upload(bytes: &[u8], max_bytes: u64) -> Result<MediaType, UploadError> {
     check_size(bytes.len() as u64, max_bytes)?;
@@ -153,5 +168,16 @@ mod tests {
         assert_eq!(human_size(900), "900 B");
         assert_eq!(human_size(834 * 1024), "834 KB");
         assert_eq!(human_size(2_516_582), "2.4 MB");
+    }
+
+    #[test]
+    fn photos_are_scaled_to_their_long_edge_keeping_proportions() {
+        assert_eq!(scaled_size(4000, 3000, 1600), Some((1600, 1200)));
+        assert_eq!(scaled_size(3000, 4000, 1600), Some((1200, 1600)));
+        assert_eq!(scaled_size(3001, 2000, 1600), Some((1600, 1066)));
+        assert_eq!(scaled_size(1600, 900, 1600), None);
+        assert_eq!(scaled_size(800, 600, 1600), None);
+        assert_eq!(scaled_size(100_000, 1, 1600), Some((1600, 1)));
+        assert_eq!(scaled_size(0, 5000, 1600), None);
     }
 }

@@ -5,7 +5,31 @@
  * page; and the same pages with JavaScript off.
  */
 import { test, expect, type Page } from "@playwright/test";
-import { checkA11y, errorSummary, hltItem, zh } from "../helpers";
+import {
+  APPLY_PATH,
+  MATERIALS_URL,
+  STAFF,
+  bigPngFile,
+  caseStatus,
+  checkA11y,
+  compactTracking,
+  continueFromAnswers,
+  continueToCheck,
+  errorSummary,
+  fillHltForm,
+  findCase,
+  hltItem,
+  hltRequiredMaterials,
+  jpegSize,
+  loginAs,
+  materialStatus,
+  submitFromCheck,
+  uniqueName,
+  uploadMaterial,
+  validHltAnswers,
+  waitForFormHydration,
+  zh,
+} from "../helpers";
 
 const TABS = [
   { href: "/m", label: zh.nav.tab_home },
@@ -94,6 +118,36 @@ test.describe("handheld version with JavaScript", () => {
     expect(new URL(page.url()).pathname).toBe("/services/HLT-0001");
     await page.getByRole("link", { name: zh.nav.handheld_open, exact: true }).click();
     await expect(page).toHaveURL(/\/m\/services\/HLT-0001$/);
+  });
+});
+
+test.describe("a photo from the phone's camera", () => {
+  test("is scaled in the browser to 1,600 px on its long edge before it is sent", async ({ page }) => {
+    test.slow();
+    const applicant = uniqueName("拍照");
+    await page.goto(APPLY_PATH);
+    await waitForFormHydration(page);
+    await fillHltForm(page, validHltAnswers(applicant));
+    await continueFromAnswers(page);
+    await expect(page).toHaveURL(MATERIALS_URL);
+    await expect(page.locator('form[data-hydrated="true"]')).toHaveCount(hltItem.materials.length);
+    const material = hltRequiredMaterials[0];
+    const photo = bigPngFile(3000, 2000, "camera.png");
+    await uploadMaterial(page, material.code, photo);
+    // Sent as a JPEG of the scaled photo, not the camera's file.
+    await expect(materialStatus(page, material.code)).toContainText("camera.jpg");
+    await continueToCheck(page);
+    const tracking = await submitFromCheck(page);
+
+    // What the server stored is 1,600 × 1,067.
+    await loginAs(page, STAFF.window);
+    await findCase(page, zh.admin.tab_intake, tracking);
+    await expect(caseStatus(page)).toHaveText(zh.status.submitted);
+    const link = page.getByRole("link", { name: new RegExp(`camera\\.jpg$`) });
+    const stored = await page.request.get((await link.getAttribute("href"))!);
+    expect(stored.headers()["content-type"]).toBe("image/jpeg");
+    expect(jpegSize(await stored.body())).toEqual({ width: 1600, height: 1067 });
+    expect(compactTracking(tracking)).toMatch(/^\d{20}[\dX]$/);
   });
 });
 

@@ -3,7 +3,7 @@
 //! pushed over a slow network only to be refused) and shows upload progress.
 //! XMLHttpRequest rather than fetch: only it reports upload progress.
 
-use crate::domain::material::{MediaType, UploadAnswer, UploadError, check_size};
+use crate::domain::material::{MediaType, PHOTO_MAX_EDGE, UploadAnswer, UploadError, check_size, scaled_size};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -37,55 +37,32 @@ pub fn MaterialUpload(model: UploadModel) -> impl IntoView {
     let input_ref = NodeRef::<leptos::html::Input>::new();
     let (action_url, done) = (action.clone(), StoredValue::new(done_url));
 
+    let sender = Sender { action: StoredValue::new(action_url), done, progress, error, messages, max_bytes };
+
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let Some(input) = input_ref.get_untracked() else { return };
         let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        if let Err(e) = check_size(file.size() as u64, max_bytes) {
-            ev.prevent_default();
-            error.set(Some(message(e.code())));
-            return;
+        // Photos are scaled first, so their size is judged after; other files now.
+        let photo = matches!(file.type_().as_str(), "image/jpeg" | "image/png");
+        if !photo {
+            if let Err(e) = check_size(file.size() as u64, max_bytes) {
+                ev.prevent_default();
+                error.set(Some(message(e.code())));
+                return;
+            }
         }
-        // From here on the browser sends it; fall back to the plain form if anything
-        // needed for the enhanced path is missing.
-        let Ok(xhr) = web_sys::XmlHttpRequest::new() else { return };
-        let Ok(data) = web_sys::FormData::new() else { return };
-        if data.append_with_blob_and_filename("file", &file, &file.name()).is_err() || xhr.open("POST", &action_url).is_err() {
+        // From here on the browser sends it; without XMLHttpRequest the plain form does.
+        if web_sys::XmlHttpRequest::new().is_err() {
             return;
         }
         ev.prevent_default();
-        let _ = xhr.set_request_header("Accept", "application/json");
         error.set(None);
         progress.set(Some(0));
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen::closure::Closure;
-        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-            if e.length_computable() && e.total() > 0.0 {
-                progress.set(Some((e.loaded() / e.total() * 100.0) as u32));
-            }
-        });
-        if let Ok(upload) = xhr.upload() {
-            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        }
-        on_progress.forget();
-        let request = xhr.clone();
-        let on_end = Closure::<dyn FnMut()>::new(move || {
-            progress.set(None);
-            match request.status().unwrap_or(0) {
-                200 => {
-                    let _ = window().location().assign(&done.get_value());
-                }
-                _ => {
-                    let body = request.response_text().ok().flatten().unwrap_or_default();
-                    let refused = serde_json::from_str::<UploadAnswer>(&body).ok().and_then(|a| a.error);
-                    error.set(Some(message(refused.map_or(FAILED, UploadError::code))));
-                }
-            }
-        });
-        xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
-        on_end.forget();
-        if xhr.send_with_opt_form_data(Some(&data)).is_err() {
-            progress.set(None);
-            error.set(Some(message(FAILED)));
+        let name = file.name();
+        if photo {
+            scale_photo(file, move |blob, name| sender.send(blob, name, 0));
+        } else {
+            sender.send(file.into(), name, 0);
         }
     };
 
@@ -111,6 +88,131 @@ pub fn MaterialUpload(model: UploadModel) -> impl IntoView {
             })}
         </form>
     }
+}
+
+/// Sends a file and reports how it went, retrying when the network dropped it.
+#[derive(Clone, Copy)]
+struct Sender {
+    action: StoredValue<String>,
+    done: StoredValue<String>,
+    progress: RwSignal<Option<u32>>,
+    error: RwSignal<Option<String>>,
+    messages: StoredValue<Vec<(String, String)>>,
+    max_bytes: u64,
+}
+
+/// How many times a send the network dropped is tried again (after 1 s, then 3 s):
+/// a village connection drops a request now and then and is back a moment later.
+const RETRIES: u32 = 2;
+
+impl Sender {
+    fn fail(self, code: &str) {
+        self.progress.set(None);
+        let text = self.messages.with_value(|m| m.iter().find(|(c, _)| c == code).map(|(_, t)| t.clone()).unwrap_or_default());
+        self.error.set(Some(text));
+    }
+
+    fn send(self, blob: web_sys::Blob, name: String, attempt: u32) {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        if let Err(e) = check_size(blob.size() as u64, self.max_bytes) {
+            return self.fail(e.code());
+        }
+        let (Ok(xhr), Ok(data)) = (web_sys::XmlHttpRequest::new(), web_sys::FormData::new()) else { return self.fail(FAILED) };
+        if data.append_with_blob_and_filename("file", &blob, &name).is_err() || self.action.with_value(|a| xhr.open("POST", a)).is_err() {
+            return self.fail(FAILED);
+        }
+        let _ = xhr.set_request_header("Accept", "application/json");
+        let progress = self.progress;
+        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress.set(Some((e.loaded() / e.total() * 100.0) as u32));
+            }
+        });
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        on_progress.forget();
+        let request = xhr.clone();
+        let on_end = Closure::once_into_js(move || match request.status().unwrap_or(0) {
+            200 => {
+                let _ = window().location().assign(&self.done.get_value());
+            }
+            // No answer at all: the connection dropped. Try again shortly.
+            0 if attempt < RETRIES => {
+                let wait = std::time::Duration::from_secs(u64::from(1 + 2 * attempt));
+                set_timeout(move || self.send(blob, name, attempt + 1), wait);
+            }
+            _ => {
+                let body = request.response_text().ok().flatten().unwrap_or_default();
+                let refused = serde_json::from_str::<UploadAnswer>(&body).ok().and_then(|a| a.error);
+                self.fail(refused.map_or(FAILED, UploadError::code));
+            }
+        });
+        xhr.set_onloadend(Some(on_end.unchecked_ref()));
+        if xhr.send_with_opt_form_data(Some(&data)).is_err() {
+            self.fail(FAILED);
+        }
+    }
+}
+
+/// Scales a photo in the browser so its long edge is at most `PHOTO_MAX_EDGE`
+/// (a 4 MB camera photo becomes a few hundred KB of JPEG) and hands it on; a photo
+/// small enough already, or one the browser cannot draw, is handed on as it is.
+fn scale_photo(file: web_sys::File, then: impl FnOnce(web_sys::Blob, String) + 'static) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    let name = file.name();
+    let then: Rc<RefCell<Option<Box<dyn FnOnce(web_sys::Blob, String)>>>> = Rc::new(RefCell::new(Some(Box::new(then))));
+    let hand_on = {
+        let then = then.clone();
+        move |blob: web_sys::Blob, name: String| {
+            if let Some(f) = then.borrow_mut().take() {
+                f(blob, name);
+            }
+        }
+    };
+    let (Ok(url), Ok(img)) = (web_sys::Url::create_object_url_with_blob(&file), web_sys::HtmlImageElement::new()) else {
+        return hand_on(file.into(), name);
+    };
+    let as_is = (file.clone(), name.clone());
+    let on_error = {
+        let hand_on = hand_on.clone();
+        let (file, name) = as_is.clone();
+        Closure::once_into_js(move || hand_on(file.into(), name))
+    };
+    let image = img.clone();
+    let object_url = url.clone();
+    let on_load = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&object_url);
+        let (file, name) = as_is;
+        let Some((w, h)) = scaled_size(image.natural_width(), image.natural_height(), PHOTO_MAX_EDGE) else {
+            return hand_on(file.into(), name);
+        };
+        let canvas = window().document().and_then(|d| d.create_element("canvas").ok()).and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        let Some(canvas) = canvas else { return hand_on(file.into(), name) };
+        canvas.set_width(w);
+        canvas.set_height(h);
+        let context = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+        let Some(context) = context else { return hand_on(file.into(), name) };
+        if context.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(w), f64::from(h)).is_err() {
+            return hand_on(file.into(), name);
+        }
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s).to_owned();
+        let (fallback, original, original_name) = (hand_on.clone(), file.clone(), name.clone());
+        let on_blob = Closure::once_into_js(move |blob: JsValue| match blob.dyn_into::<web_sys::Blob>() {
+            Ok(jpeg) => hand_on(jpeg, format!("{stem}.jpg")),
+            Err(_) => hand_on(file.into(), name),
+        });
+        if canvas.to_blob_with_type_and_encoder_options(on_blob.unchecked_ref(), "image/jpeg", &JsValue::from_f64(0.85)).is_err() {
+            fallback(original.into(), original_name);
+        }
+    });
+    img.set_onload(Some(on_load.unchecked_ref()));
+    img.set_onerror(Some(on_error.unchecked_ref()));
+    img.set_src(&url);
 }
 
 /// The message code for an upload that did not finish (no answer, or not ours).
