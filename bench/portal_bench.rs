@@ -89,7 +89,7 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
     answers.insert("applicant_phone".to_owned(), "13800138000".to_owned());
     answers.insert("applicant_id_number".to_owned(), "11010519491231002X".to_owned());
     let drafts: Vec<Draft> = (0..n)
-        .map(|i| Draft { id: format!("bench-{i:08}"), owner_hash: "o".into(), service_code: item.code.clone(), answers: answers.clone(), created_at: 0, updated_at: 0 })
+        .map(|i| Draft { id: format!("bench-{i:08}"), owner_hash: "o".into(), service_code: item.code.clone(), answers: answers.clone(), created_at: 0, updated_at: 0, citizen_id: None })
         .collect();
     for d in &drafts {
         store.save_draft(d).await.unwrap();
@@ -110,6 +110,8 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
                     site_path: "/gulou/",
                     locale: "zh-Hans",
                     delivery: &portal::domain::delivery::Delivery::Online,
+                    citizen_id: None,
+                    proxy: None,
                     at: 1_795_363_200_000 + i as i64,
                 })
                 .await

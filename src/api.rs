@@ -2,6 +2,8 @@
 //! and returns. Forms post to them directly, so every form works without
 //! JavaScript; they answer with redirects a browser follows.
 
+pub mod account;
+pub mod agent;
 pub mod applications;
 pub mod calendar;
 pub mod catalog;
@@ -152,6 +154,15 @@ pub mod ssr {
 
     pub async fn require_staff() -> Result<Staff, ApiError> {
         current_staff().await?.ok_or(ApiError::Unauthenticated)
+    }
+
+    /// The signed-in citizen, if this browser holds a genuine citizen session.
+    pub async fn current_citizen() -> Result<Option<crate::server::store::Citizen>, ApiError> {
+        let st = state();
+        let Some(id) = cookie(auth::CITIZEN_COOKIE).and_then(|c| st.session_key.verify_citizen_session(&c, clock::now_ms())) else {
+            return Ok(None);
+        };
+        st.store.citizen(id).await.map_err(|e| internal("loading citizen", e))
     }
 
     /// The language the visitor reads the portal in (`zh-Hans` or `en`).

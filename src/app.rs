@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=citizen::home_page::HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/services") view=citizen::catalog_page::CatalogPage ssr=SsrMode::Async/>
                         <Route path=path!("/services/:code") view=citizen::guide_page::GuidePage ssr=SsrMode::Async/>
+                        <Route path=path!("/services/:code/apply") view=citizen::question_page::QuestionPage ssr=SsrMode::Async/>
                         <Route path=path!("/track") view=citizen::track_page::TrackPage ssr=SsrMode::Async/>
                         <Route path=path!("/me") view=citizen::me_page::MePage ssr=SsrMode::Async/>
                     </ParentRoute>
@@ -69,10 +70,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/track") view=citizen::track_page::TrackPage ssr=SsrMode::Async/>
                         <Route path=path!("/track/:tracking/correct") view=citizen::correction_page::CorrectionPage ssr=SsrMode::Async/>
                         <Route path=path!("/verify/:code") view=citizen::verify_page::VerifyPage ssr=SsrMode::Async/>
+                        <Route path=path!("/me") view=citizen::me_page::MePage ssr=SsrMode::Async/>
+                        <Route path=path!("/demo/messages") view=citizen::demo_messages_page::DemoMessagesPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/login") view=admin::login_page::LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::queue_page::QueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/cases/:tracking") view=admin::case_page::StaffCasePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/calendar") view=admin::calendar_page::CalendarPage ssr=SsrMode::Async/>
+                        <Route path=path!("/agent") view=admin::agent_page::AgentPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -153,6 +157,7 @@ fn Layout(children: Children) -> impl IntoView {
                         <li><a class="nav-link" href="/">{t_string!(i18n, nav.home).to_string()}</a></li>
                         <li><a class="nav-link" href="/services">{t_string!(i18n, nav.services).to_string()}</a></li>
                         <li><a class="nav-link" href="/track">{t_string!(i18n, nav.track).to_string()}</a></li>
+                        <li><a class="nav-link" href="/me">{t_string!(i18n, nav.me).to_string()}</a></li>
                         <li><a class="nav-link" href="/admin">{t_string!(i18n, nav.admin).to_string()}</a></li>
                         <li><a class="nav-link" href=handheld.clone()>{t_string!(i18n, nav.handheld).to_string()}</a></li>
                         <li><LanguageLink/></li>

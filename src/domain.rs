@@ -13,6 +13,8 @@ pub mod ids;
 pub mod licence;
 pub mod lookup;
 pub mod material;
+pub mod one_time_code;
+pub mod proxy;
 pub mod review;
 pub mod search;
 pub mod site;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod blobs;
 pub mod catalog_loader;
 pub mod clock;
+pub mod codes;
 pub mod demo;
 pub mod guard;
 pub mod licences;

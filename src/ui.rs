@@ -94,6 +94,7 @@ pub fn role_label(i18n: I18n, r: Role) -> String {
         Role::IssuingClerk => t_string!(i18n, role.issuing_clerk).to_string(),
         Role::Supervisor => t_string!(i18n, role.supervisor).to_string(),
         Role::Admin => t_string!(i18n, role.admin).to_string(),
+        Role::ProxyAgent => t_string!(i18n, role.proxy_agent).to_string(),
     }
 }
 
@@ -152,6 +153,7 @@ pub fn event_label(i18n: I18n, kind: crate::domain::case::EventKind, department:
         K::ReviewApproved => t_string!(i18n, review.approved).to_string(),
         K::ReviewRejected => t_string!(i18n, review.rejected).to_string(),
         K::MaterialViewed => t_string!(i18n, review.material_viewed).to_string(),
+        K::Claimed => t_string!(i18n, account.claimed_event).to_string(),
     };
     let what = match department {
         Some(d) => format!("{}：{what}", d.get(lang())),

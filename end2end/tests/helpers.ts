@@ -205,6 +205,29 @@ export const VALID_IDS = ["11010519491231002X", "440308199901010012", "350102199
 /** 11010519491231002X with a wrong check digit: the form must say "校验位不符". */
 export const ID_WITH_WRONG_CHECK_DIGIT = "110105194912310021";
 export const MOBILE = "13800138000";
+
+/** A mobile number no other test uses, so its cases and codes are one test's alone. */
+export function uniquePhone(): string {
+  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+}
+
+/** 13912345678 → 139****5678, as the portal shows a number. */
+export function maskedPhone(phone: string): string {
+  return `${phone.slice(0, 3)}****${phone.slice(7)}`;
+}
+
+/**
+ * The six digits of the newest code sent to `phone`, read from the demo message
+ * box (/demo/messages), which stands in for the phone in demo mode.
+ */
+export async function codeFromDemoBox(page: Page, phone: string): Promise<string> {
+  await page.goto("/demo/messages");
+  const row = page.getByTestId("demo-messages").getByRole("listitem").filter({ hasText: phone }).first();
+  const text = (await row.innerText()).replace(phone, "");
+  const m = /(\d{6})/.exec(text);
+  if (!m) throw new Error(`no code in ${text}`);
+  return m[1];
+}
 export const MOBILE_LAST_FOUR = "8000";
 
 export type HltAnswers = {
@@ -397,6 +420,39 @@ export async function prepareApplication(page: Page, applicantName: string): Pro
   return draftIdOf(page.url());
 }
 
+/**
+ * Fills a valid HLT-0001 application already open on its answers step (fresh or a
+ * proxy draft), with `phone` as the applicant's number, uploads the materials and
+ * sends it. With JavaScript on. Returns the tracking number as shown.
+ */
+export async function completeApplicationWithPhone(page: Page, applicantName: string, phone: string): Promise<string> {
+  await waitForFormHydration(page);
+  await fillHltForm(page, { ...validHltAnswers(applicantName), applicant_phone: phone });
+  await continueFromAnswers(page);
+  await expect(page).toHaveURL(MATERIALS_URL);
+  await uploadRequiredMaterials(page);
+  await continueToCheck(page);
+  return submitFromCheck(page);
+}
+
+/**
+ * Answers the question on screen of the handheld form (one question per screen)
+ * and sends it: "下一题", or on the last question "保存并继续".
+ */
+export async function answerQuestion(page: Page, n: number, value: string): Promise<void> {
+  const f = hltItem.fields[n - 1];
+  const input = page.locator(`#field-${f.name}`);
+  if (f.kind === "select") await input.selectOption(value);
+  else await input.fill(value);
+  const last = n === hltItem.fields.length;
+  await page.getByRole("button", { name: last ? zh.apply.save_and_continue : zh.apply.next_question, exact: true }).click();
+}
+
+/** The "第 n 题，共 m 题" line of the handheld form. */
+export function questionCounter(page: Page, n: number): Promise<void> {
+  return expect(page.getByTestId("question-counter")).toHaveText(fill(zh.apply.question_of, { n: String(n), total: String(hltItem.fields.length) }));
+}
+
 /** A whole valid application, submitted. Returns the tracking number as shown. */
 export async function submitApplication(page: Page, applicantName: string): Promise<string> {
   await prepareApplication(page, applicantName);
@@ -468,6 +524,7 @@ export const STAFF = {
   tax: { username: "tax01", displayName: "税务审核 吴刚", role: zh.role.reviewer },
   estate: { username: "estate01", displayName: "不动产登记审核 郑丽", role: zh.role.reviewer },
   dongjieWindow: { username: "window02", displayName: "东街便民服务中心 林霞", role: `${zh.role.window_clerk}、${zh.role.issuing_clerk}` },
+  agent: { username: "agent01", displayName: "三坊社区代办员 黄丽", role: zh.role.proxy_agent },
 } as const;
 export type StaffUser = (typeof STAFF)[keyof typeof STAFF];
 

@@ -21,6 +21,10 @@ pub struct ApplicationView {
     /// Today in China, `YYYY-MM-DD`: the browser validates dates against the
     /// server's day, not the device clock.
     pub today: String,
+    /// A citizen is signed in: the form keeps the answers in their account.
+    pub signed_in: bool,
+    /// Filed by a proxy agent for the resident with this number (masked).
+    pub filed_for: Option<String>,
 }
 
 /// A file attached to a draft.
@@ -73,15 +77,20 @@ pub struct ReceiptView {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::ssr::{applicant_owner, internal};
+    use crate::api::ssr::{applicant_owner, current_citizen, internal};
     use crate::server::store::{Draft, Store};
 
-    /// The draft `id` if this browser owns it; anything else looks like "not found",
-    /// so a guessed id reveals nothing.
+    /// The draft `id` if this browser owns it, or it belongs to the signed-in
+    /// citizen's account (started on another device); anything else looks like
+    /// "not found", so a guessed id reveals nothing.
     pub async fn owned_draft(store: &Store, id: &str) -> Result<Draft, ApiError> {
-        let owner = applicant_owner(false).ok_or(ApiError::NotFound)?;
-        match store.draft(id).await.map_err(|e| internal("loading draft", e))? {
-            Some(d) if d.owner_hash == owner => Ok(d),
+        let owner = applicant_owner(false);
+        let Some(d) = store.draft(id).await.map_err(|e| internal("loading draft", e))? else { return Err(ApiError::NotFound) };
+        if owner.as_deref() == Some(d.owner_hash.as_str()) {
+            return Ok(d);
+        }
+        match (d.citizen_id, current_citizen().await?) {
+            (Some(owner), Some(c)) if owner == c.id => Ok(d),
             _ => Err(ApiError::NotFound),
         }
     }
@@ -115,6 +124,68 @@ mod ssr {
     }
 
     pub use crate::server::clock::today;
+
+    /// Saves a draft's answers (creating the draft on first save), always, valid or
+    /// not, so nothing typed is lost. None when the draft has become a case (the
+    /// browser is sent to its receipt).
+    pub async fn keep_answers(store: &Store, item: &ServiceItem, draft: Option<String>, answers: RawAnswers) -> Result<Option<Draft>, ApiError> {
+        use crate::server::clock;
+        if !item.can_apply_online() {
+            return Err(ApiError::Forbidden);
+        }
+        let owner = applicant_owner(true).ok_or(ApiError::Forbidden)?;
+        let citizen = current_citizen().await?;
+        // Keep only this form's fields, each within a bound far above any field's limit.
+        let answers: RawAnswers = item
+            .form
+            .fields
+            .iter()
+            .filter_map(|f| answers.get(&f.name).map(|v| (f.name.clone(), v.chars().take(4 * crate::domain::form::LONG_TEXT_MAX_LENGTH as usize).collect())))
+            .collect();
+        let now = clock::now_ms();
+        let existing = match draft.filter(|d| !d.is_empty()) {
+            Some(id) => Some(owned_draft(store, &id).await?),
+            None => None,
+        };
+        if let Some(d) = &existing {
+            if d.service_code != item.code {
+                return Err(ApiError::NotFound);
+            }
+            if redirect_if_submitted(store, &d.id).await? {
+                return Ok(None);
+            }
+        }
+        // The answers sent overlay the saved ones: the whole form sends every field,
+        // one question per screen (and the account sync of it) sends one.
+        let mut answers = match &existing {
+            Some(d) => {
+                let mut merged = d.answers.clone();
+                merged.extend(answers);
+                merged
+            }
+            None => answers,
+        };
+        // A draft filed by proxy is for the resident who consented: the number the
+        // consent code went to stays the applicant's phone, whatever is typed.
+        if let Some(d) = &existing {
+            if let Some(proxy) = store.draft_proxy(&d.id).await.map_err(|e| internal("loading proxy filing", e))? {
+                answers.insert(crate::domain::form::APPLICANT_PHONE.to_owned(), proxy.phone);
+            }
+        }
+        let draft = Draft {
+            id: existing.as_ref().map(|d| d.id.clone()).unwrap_or_else(clock::random_token),
+            // On an existing draft the store checks this browser or the account
+            // again; the browser that started the draft stays its owner.
+            owner_hash: owner,
+            service_code: item.code.clone(),
+            created_at: existing.as_ref().map_or(now, |d| d.created_at),
+            updated_at: now,
+            answers,
+            citizen_id: existing.as_ref().and_then(|d| d.citizen_id).or(citizen.map(|c| c.id)),
+        };
+        store.save_draft(&draft).await.map_err(|e| internal("saving draft", e))?;
+        Ok(Some(draft))
+    }
 }
 
 #[server(endpoint = "applications/form")]
@@ -125,8 +196,9 @@ pub async fn load_application(service: String, draft: Option<String>) -> Result<
     let store = state().store;
     let item = item(&store, &service).await?;
     let today = today();
+    let signed_in = crate::api::ssr::current_citizen().await?.is_some();
     let Some(draft_id) = draft.filter(|d| !d.is_empty()) else {
-        return Ok(ApplicationView { item, draft_id: None, answers: RawAnswers::new(), errors: FieldErrors::default(), today: today.to_string() });
+        return Ok(ApplicationView { item, draft_id: None, answers: RawAnswers::new(), errors: FieldErrors::default(), today: today.to_string(), signed_in, filed_for: None });
     };
     let d = owned_draft(&store, &draft_id).await?;
     if d.service_code != item.code {
@@ -134,57 +206,67 @@ pub async fn load_application(service: String, draft: Option<String>) -> Result<
     }
     redirect_if_submitted(&store, &d.id).await?;
     let errors = validate_answers(&item.form, &d.answers, today).err().unwrap_or_default();
-    Ok(ApplicationView { item, draft_id: Some(d.id), answers: d.answers, errors, today: today.to_string() })
+    let filed_for = store
+        .draft_proxy(&d.id)
+        .await
+        .map_err(|e| crate::api::ssr::internal("loading proxy filing", e))?
+        .and_then(|p| crate::domain::ids::MobilePhone::parse(&p.phone).ok())
+        .map(|p| p.masked());
+    // Errors only once something was saved that fails: a proxy draft starts with
+    // just the resident's number, and is not yet wrong.
+    let errors = if filed_for.is_some() && d.created_at == d.updated_at { FieldErrors::default() } else { errors };
+    Ok(ApplicationView { item, draft_id: Some(d.id), answers: d.answers, errors, today: today.to_string(), signed_in, filed_for })
 }
 
 /// Saves the answers (always, valid or not, so nothing typed is lost) and sends the
 /// applicant on: back to the form with its problems, or to the materials step.
+/// `question` (1-based): the handheld form, one question per screen, sent this
+/// question; the answer is judged alone and the applicant goes on to the next.
 #[server(endpoint = "applications/answers")]
-pub async fn save_answers(service: String, draft: Option<String>, answers: RawAnswers) -> Result<(), ApiError> {
+pub async fn save_answers(service: String, draft: Option<String>, answers: RawAnswers, question: Option<usize>) -> Result<(), ApiError> {
     use self::ssr::*;
-    use crate::api::ssr::{applicant_owner, internal, state};
-    use crate::domain::form::validate_answers;
-    use crate::server::{clock, store::Draft};
+    use crate::api::ssr::state;
+    use crate::domain::form::{QuestionStep, after_question, validate_answers};
     let store = state().store;
     let item = item(&store, &service).await?;
-    if !item.can_apply_online() {
-        return Err(ApiError::Forbidden);
+    let Some(draft) = keep_answers(&store, &item, draft, answers).await? else { return Ok(()) };
+    if let Some(step) = question.and_then(|n| after_question(&item.form, &draft.answers, n, today())) {
+        let ask = |n: usize, invalid: bool| {
+            let flag = if invalid { "&invalid=1#error-summary" } else { "" };
+            format!("/m/services/{}/apply?draft={}&q={n}{flag}", item.code, draft.id)
+        };
+        leptos_axum::redirect(&match step {
+            QuestionStep::Again(n) | QuestionStep::Back(n) => ask(n, true),
+            QuestionStep::Next(n) => ask(n, false),
+            QuestionStep::Done => format!("/apply/{}/materials", draft.id),
+        });
+        return Ok(());
     }
-    let owner = applicant_owner(true).ok_or(ApiError::Forbidden)?;
-    // Keep only this form's fields, each within a bound far above any field's limit.
-    let answers: RawAnswers = item
-        .form
-        .fields
-        .iter()
-        .filter_map(|f| answers.get(&f.name).map(|v| (f.name.clone(), v.chars().take(4 * crate::domain::form::LONG_TEXT_MAX_LENGTH as usize).collect())))
-        .collect();
-    let now = clock::now_ms();
-    let existing = match draft.filter(|d| !d.is_empty()) {
-        Some(id) => Some(owned_draft(&store, &id).await?),
-        None => None,
-    };
-    if let Some(d) = &existing {
-        if d.service_code != item.code {
-            return Err(ApiError::NotFound);
-        }
-        if redirect_if_submitted(&store, &d.id).await? {
-            return Ok(());
-        }
-    }
-    let draft = Draft {
-        id: existing.as_ref().map(|d| d.id.clone()).unwrap_or_else(clock::random_token),
-        owner_hash: owner,
-        service_code: item.code.clone(),
-        created_at: existing.as_ref().map_or(now, |d| d.created_at),
-        updated_at: now,
-        answers,
-    };
-    store.save_draft(&draft).await.map_err(|e| internal("saving draft", e))?;
     match validate_answers(&item.form, &draft.answers, today()) {
         Ok(_) => leptos_axum::redirect(&format!("/apply/{}/materials", draft.id)),
         Err(_) => leptos_axum::redirect(&format!("/services/{}/apply?draft={}#error-summary", item.code, draft.id)),
     }
     Ok(())
+}
+
+/// Keeps a signed-in citizen's answers on the server while they type (the form
+/// island sends them with gloo-net a moment after the typing stops), so the
+/// application can be continued on another device. Answers the draft's id; valid
+/// or not, nothing is judged here.
+#[server(endpoint = "applications/sync")]
+pub async fn sync_answers(service: String, draft: Option<String>, answers: RawAnswers) -> Result<String, ApiError> {
+    use self::ssr::*;
+    use crate::api::ssr::{current_citizen, state};
+    if current_citizen().await?.is_none() {
+        return Err(ApiError::Unauthenticated);
+    }
+    let store = state().store;
+    let item = item(&store, &service).await?;
+    match keep_answers(&store, &item, draft, answers).await? {
+        Some(d) => Ok(d.id),
+        // Already submitted: nothing to keep.
+        None => Err(ApiError::NotFound),
+    }
 }
 
 #[server(endpoint = "applications/materials")]
@@ -233,6 +315,7 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
     use crate::server::{clock, store::NewCase};
     let st = state();
     let d = owned_draft(&st.store, &draft).await?;
+    let citizen = crate::api::ssr::current_citizen().await?;
     if redirect_if_submitted(&st.store, &d.id).await? {
         return Ok(());
     }
@@ -250,6 +333,16 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
     let (Some(name), Some(phone)) = (answers.get(APPLICANT_NAME), answers.get(APPLICANT_PHONE)) else {
         return Err(internal("submitting", format!("{} lacks applicant fields", item.code)));
     };
+    // Filed by proxy: only the agent who has the resident's consent sends it, and
+    // for the number that consented; the case is the resident's, not in the
+    // agent's own citizen account.
+    let proxy = st.store.draft_proxy(&d.id).await.map_err(|e| internal("loading proxy filing", e))?;
+    if let Some(p) = &proxy {
+        let agent = crate::api::ssr::current_staff().await?;
+        if agent.map(|a| a.username).as_deref() != Some(p.agent.as_str()) || phone != &p.phone {
+            return Err(ApiError::Forbidden);
+        }
+    }
     let delivery = match Delivery::parse(delivery.as_deref().unwrap_or("online"), address.as_deref().unwrap_or(""), pickup_site.as_deref().unwrap_or(""), &st.sites) {
         Ok(d) => d,
         Err(e) => {
@@ -273,6 +366,8 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
             site_path,
             locale: locale_code(),
             delivery: &delivery,
+            citizen_id: if proxy.is_some() { None } else { citizen.map(|c| c.id).or(d.citizen_id) },
+            proxy: proxy.as_ref().map(|p| crate::server::store::ProxyFiling { agent: &p.agent, consent: &p.consent }),
             at: clock::now_ms(),
         })
         .await
@@ -291,8 +386,12 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
     let st = state();
     let number = TrackingNumber::parse(&tracking).map_err(|_| ApiError::NotFound)?;
     let case = st.store.case_by_tracking(&number).await.map_err(|e| internal("loading case", e))?.ok_or(ApiError::NotFound)?;
-    if applicant_owner(false).as_deref() != Some(case.owner_hash.as_str()) {
-        return Err(ApiError::Forbidden);
+    let by_this_browser = applicant_owner(false).as_deref() == Some(case.owner_hash.as_str());
+    if !by_this_browser {
+        let citizen = crate::api::ssr::current_citizen().await?;
+        if !(case.citizen_id.is_some() && case.citizen_id == citizen.map(|c| c.id)) {
+            return Err(ApiError::Forbidden);
+        }
     }
     let item = item(&st.store, &case.service_code).await?;
     let materials = uploaded(&st.store, &case.draft_id)

@@ -16,6 +16,8 @@ pub struct ProgressStep {
     /// The department, for a review step.
     pub department: Option<Text>,
     pub kind: crate::domain::case::EventKind,
+    /// Recorded by the proxy agent who filed the case.
+    pub by_proxy: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +46,8 @@ pub struct CaseProgress {
     pub chain_head: String,
     /// The answer to "verify this record", when asked.
     pub record_check: Option<RecordCheck>,
+    /// Filed by a proxy agent (代办) with the applicant's consent.
+    pub proxy: Option<crate::api::agent::ProxyView>,
 }
 
 /// Whether a case's audit chain is intact.
@@ -99,12 +103,15 @@ pub async fn lookup_case(number: String, phone: String, verify: Option<bool>) ->
             });
         }
     };
-    if !is_four_digits(&phone) {
+    // A signed-in citizen opens their own cases from "my cases" without the digits.
+    let citizen = if phone.is_empty() { super::ssr::current_citizen().await?.map(|c| c.id) } else { None };
+    if citizen.is_none() && !is_four_digits(&phone) {
         return Ok(LookupOutcome::InvalidPhone);
     }
     let case = st.store.case_by_tracking(&tracking).await.map_err(|e| internal("lookup", e))?;
     let case = match case {
-        Some(c) if MobilePhone::parse(&c.applicant_phone).is_ok_and(|p| phone_matches(&p, &phone)) => c,
+        Some(c) if citizen.is_some() && c.citizen_id == citizen => c,
+        Some(c) if citizen.is_none() && MobilePhone::parse(&c.applicant_phone).is_ok_and(|p| phone_matches(&p, &phone)) => c,
         _ => {
             st.throttle.record_failure(PURPOSE, ip);
             return Ok(LookupOutcome::NotFound);
@@ -175,7 +182,8 @@ pub(crate) mod ssr {
                 .map(|e| ProgressStep {
                     at: format_china_datetime(e.at),
                     status: e.to,
-                    by_staff: e.actor != "applicant",
+                    by_staff: e.actor.starts_with("staff:"),
+                    by_proxy: e.actor.starts_with("proxy:"),
                     note: e.note,
                     department: (!e.department.is_empty()).then(|| name_of(&e.department)),
                     kind: e.kind,
@@ -192,6 +200,10 @@ pub(crate) mod ssr {
             delivery_site,
             chain_head,
             record_check: None,
+            proxy: match &case.proxy {
+                Some((agent, consent)) => Some(crate::api::agent::ssr::proxy_view(st, agent, consent).await?),
+                None => None,
+            },
         })
     }
 }

@@ -222,6 +222,8 @@ pub struct StaffCaseView {
     pub chain_head: String,
     /// Whether the calendar ran out while counting this case's deadline.
     pub calendar_warning: bool,
+    /// Filed by a proxy agent (代办) with the resident's consent.
+    pub proxy: Option<crate::api::agent::ProxyView>,
 }
 
 #[cfg(feature = "ssr")]
@@ -304,7 +306,9 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
             if let Err(e) = st.store.record_staff_action(clock::now_ms(), &actor, "sign_in", &u.username, "").await {
                 return Err(internal("recording sign-in", e));
             }
-            leptos_axum::redirect("/admin");
+            // A proxy agent's work is filing for residents, not the clerks' queue.
+            let agent_only = u.roles.iter().all(|r| *r == crate::domain::case::Role::ProxyAgent);
+            leptos_axum::redirect(if agent_only { "/agent" } else { "/admin" });
         }
         None => {
             st.throttle.record_failure(PURPOSE, ip);
@@ -333,6 +337,11 @@ pub async fn staff_queue(tab: String, q: String, service: String, site: String, 
     use crate::server::clock;
     use crate::server::store::{QueueFilter, QueueKind, QueueScope, Stage};
     let me = require_staff().await?;
+    if !me.scope.can(crate::domain::access::Capability::UseQueue) {
+        // A proxy agent has their own page.
+        leptos_axum::redirect("/agent");
+        return Err(ApiError::NotFound);
+    }
     let st = state();
     let store = &st.store;
     let roles = me.scope.roles.clone();
@@ -532,7 +541,12 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
         Delivery::Collect { site } => st.sites.get(site).map(|s| s.name.clone()),
         _ => None,
     };
+    let proxy = match &case.proxy {
+        Some((agent, consent)) => Some(crate::api::agent::ssr::proxy_view(&state(), agent, consent).await?),
+        None => None,
+    };
     Ok(StaffCaseView {
+        proxy,
         me: ssr::staff_view(store, &me).await?,
         actions,
         tracking_display: case.tracking_number.to_string(),

@@ -59,6 +59,8 @@ pub enum Capability {
     SuperviseDeadlines,
     /// Edit the working-day calendar.
     EditCalendar,
+    /// File applications for residents with their consent (代办).
+    FileForResidents,
 }
 
 impl StaffScope {
@@ -124,7 +126,10 @@ impl StaffScope {
 
     pub fn can(&self, capability: Capability) -> bool {
         match capability {
-            Capability::UseQueue => self.roles.iter().any(|r| r.is_staff()),
+            // The clerks' queue is for those who handle cases; a proxy agent has
+            // their own list of the cases they filed.
+            Capability::UseQueue => self.roles.iter().any(|r| r.is_staff() && *r != Role::ProxyAgent),
+            Capability::FileForResidents => self.has(Role::ProxyAgent),
             Capability::SuperviseDeadlines => self.has(Role::Supervisor) || self.has(Role::Admin),
             Capability::EditCalendar => self.has(Role::Admin),
         }
@@ -211,6 +216,20 @@ mod tests {
         assert!(both.may_act(&submitted, A::Accept));
         assert!(both.may_act(&approved, A::Issue));
         assert_eq!(both.acting_role(A::Issue), Some(Role::IssuingClerk));
+    }
+
+    #[test]
+    fn a_proxy_agent_files_for_residents_and_sees_or_decides_no_case() {
+        let agent = staff(&[Role::ProxyAgent], None, Some("/gulou/dongjie/sanfang/"));
+        let reviews = parts(&[("market", ReviewStatus::Pending)]);
+        for status in S::ALL {
+            let case = CaseFacts { status, accepted: true, site_path: "/gulou/dongjie/sanfang/", reviews: &reviews };
+            assert_eq!(agent.sight(&case), Sight::None, "{status:?}");
+            assert!(agent.actions(&case).is_empty(), "{status:?}");
+        }
+        assert!(agent.can(Capability::FileForResidents));
+        assert!(!agent.can(Capability::UseQueue));
+        assert!(!staff(&[Role::WindowClerk], None, Some(CENTRE)).can(Capability::FileForResidents));
     }
 
     #[test]

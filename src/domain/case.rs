@@ -52,6 +52,9 @@ pub enum Role {
     IssuingClerk,
     Supervisor,
     Admin,
+    /// 代办员: a village or town proxy agent who files for residents with their
+    /// consent; decides nothing.
+    ProxyAgent,
 }
 
 /// What kind of record a case event is. Every kind is in the case's hash chain; the
@@ -69,11 +72,20 @@ pub enum EventKind {
     ReviewRejected,
     /// A clerk opened one of the applicant's materials (查阅留痕).
     MaterialViewed,
+    /// The applicant's account took a case filed without signing in, by the
+    /// verified mobile number the case was filed with.
+    Claimed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] =
-        [EventKind::Transition, EventKind::ReviewStarted, EventKind::ReviewApproved, EventKind::ReviewRejected, EventKind::MaterialViewed];
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Transition,
+        EventKind::ReviewStarted,
+        EventKind::ReviewApproved,
+        EventKind::ReviewRejected,
+        EventKind::MaterialViewed,
+        EventKind::Claimed,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -82,6 +94,7 @@ impl EventKind {
             EventKind::ReviewApproved => "review_approved",
             EventKind::ReviewRejected => "review_rejected",
             EventKind::MaterialViewed => "material_viewed",
+            EventKind::Claimed => "claimed",
         }
     }
 
@@ -220,7 +233,8 @@ impl CaseAction {
 }
 
 impl Role {
-    pub const STAFF: [Role; 5] = [Role::WindowClerk, Role::Reviewer, Role::IssuingClerk, Role::Supervisor, Role::Admin];
+    /// Every role a staff account can hold (proxy agents sign in as staff do).
+    pub const STAFF: [Role; 6] = [Role::WindowClerk, Role::Reviewer, Role::IssuingClerk, Role::Supervisor, Role::Admin, Role::ProxyAgent];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -230,6 +244,7 @@ impl Role {
             Role::IssuingClerk => "issuing_clerk",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::ProxyAgent => "proxy_agent",
         }
     }
 
@@ -245,7 +260,7 @@ impl Role {
             Role::WindowClerk => matches!(action, A::Accept | A::Refuse | A::RequestCorrection),
             Role::Reviewer => matches!(action, A::StartReview | A::Approve | A::Reject | A::RequestCorrection),
             Role::IssuingClerk => action == A::Issue,
-            Role::Supervisor => false,
+            Role::Supervisor | Role::ProxyAgent => false,
             Role::Admin => action != A::Resubmit,
         }
     }

@@ -269,9 +269,64 @@ pub fn validate_answers(form: &FormDefinition, raw: &RawAnswers, today: Date) ->
     if errors.is_empty() { Ok(Answers(answers)) } else { Err(FieldErrors(errors)) }
 }
 
+/// Where the handheld form (one question per screen) goes after question `n`
+/// (1-based) was answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuestionStep {
+    /// This question's answer is not right: ask it again, with its message.
+    Again(usize),
+    /// On to this question.
+    Next(usize),
+    /// Every answer is right: on to the materials.
+    Done,
+    /// The last question is answered but an earlier one is not right (changed
+    /// elsewhere, or skipped by a hand-made address): back to it, with its message.
+    Back(usize),
+}
+
+/// The step after question `n` of `form`, judged on all the answers saved so far.
+/// None when `n` is not a question of the form.
+pub fn after_question(form: &FormDefinition, raw: &RawAnswers, n: usize, today: Date) -> Option<QuestionStep> {
+    let field = form.fields.get(n.checked_sub(1)?)?;
+    if validate_field(field, raw.get(&field.name).map(String::as_str).unwrap_or(""), today).is_err() {
+        return Some(QuestionStep::Again(n));
+    }
+    if n < form.fields.len() {
+        return Some(QuestionStep::Next(n + 1));
+    }
+    Some(match validate_answers(form, raw, today) {
+        Ok(_) => QuestionStep::Done,
+        Err(errors) => {
+            let first = errors.0.first().and_then(|(name, _)| form.fields.iter().position(|f| &f.name == name)).unwrap_or(0);
+            QuestionStep::Back(first + 1)
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_question_per_screen_steps_forward_asks_again_and_returns_to_what_is_missing() {
+        let mut a = field(FieldKind::Text);
+        a.name = "a".into();
+        let mut b = field(FieldKind::Mobile);
+        b.name = "b".into();
+        let form = FormDefinition { fields: vec![a, b] };
+        let mut raw = RawAnswers::new();
+        assert_eq!(after_question(&form, &raw, 1, today()), Some(QuestionStep::Again(1)));
+        raw.insert("a".into(), "王小明".into());
+        assert_eq!(after_question(&form, &raw, 1, today()), Some(QuestionStep::Next(2)));
+        raw.insert("b".into(), "12345".into());
+        assert_eq!(after_question(&form, &raw, 2, today()), Some(QuestionStep::Again(2)));
+        raw.insert("b".into(), "13800138000".into());
+        assert_eq!(after_question(&form, &raw, 2, today()), Some(QuestionStep::Done));
+        raw.remove("a");
+        assert_eq!(after_question(&form, &raw, 2, today()), Some(QuestionStep::Back(1)));
+        assert_eq!(after_question(&form, &raw, 0, today()), None);
+        assert_eq!(after_question(&form, &raw, 3, today()), None);
+    }
 
     fn field(kind: FieldKind) -> FieldDefinition {
         FieldDefinition {

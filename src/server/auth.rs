@@ -10,6 +10,9 @@ use std::path::Path;
 
 pub const STAFF_COOKIE: &str = "portal_staff";
 pub const APPLICANT_COOKIE: &str = "portal_applicant";
+pub const CITIZEN_COOKIE: &str = "portal_citizen";
+/// A citizen stays signed in for a week on their own phone.
+pub const CITIZEN_SESSION_MS: i64 = 7 * 24 * 3600 * 1000;
 /// A staff session lasts one working day.
 pub const STAFF_SESSION_MS: i64 = 10 * 3600 * 1000;
 /// An applicant's browser keeps its drafts for 30 days.
@@ -74,6 +77,29 @@ impl SessionKey {
         let payload = format!("{user_id}.{expires_ms}");
         let sig = crate::server::clock::hex(&self.mac(&payload).finalize().into_bytes());
         format!("{payload}.{sig}")
+    }
+
+    /// `c.citizen_id.expires_ms.signature`: the prefix is inside the signed text, so a
+    /// citizen's session never passes for a staff one or the reverse.
+    pub fn sign_citizen_session(&self, citizen_id: i64, expires_ms: i64) -> String {
+        let payload = format!("c.{citizen_id}.{expires_ms}");
+        let sig = crate::server::clock::hex(&self.mac(&payload).finalize().into_bytes());
+        format!("{payload}.{sig}")
+    }
+
+    /// The citizen id of a genuine, unexpired citizen session cookie.
+    pub fn verify_citizen_session(&self, cookie: &str, now_ms: i64) -> Option<i64> {
+        let (payload, sig) = cookie.rsplit_once('.')?;
+        let (citizen, expires) = payload.strip_prefix("c.")?.split_once('.')?;
+        self.mac(payload).verify_slice(&decode_hex(sig)?).ok()?;
+        (expires.parse::<i64>().ok()? > now_ms).then_some(())?;
+        citizen.parse().ok()
+    }
+
+    /// The stored form of a one-time code: keyed, so the table alone does not give
+    /// the six digits away to a brute force of a million hashes.
+    pub fn code_hash(&self, purpose: &str, phone: &str, code: &str) -> String {
+        crate::server::clock::hex(&self.mac(&format!("otp|{purpose}|{phone}|{code}")).finalize().into_bytes())
     }
 
     /// The user id of a genuine, unexpired session cookie.
@@ -154,6 +180,18 @@ mod tests {
         assert_eq!(key.verify_session(&cookie.replacen(".1000.", ".9999999.", 1), 999), None, "extended expiry");
         assert_eq!(SessionKey::for_tests(8).verify_session(&cookie, 999), None, "another server's key");
         assert_eq!(key.verify_session("garbage", 0), None);
+    }
+
+    #[test]
+    fn citizen_and_staff_sessions_never_pass_for_each_other() {
+        let key = SessionKey::for_tests(7);
+        let citizen = key.sign_citizen_session(42, 1_000);
+        assert_eq!(key.verify_citizen_session(&citizen, 999), Some(42));
+        assert_eq!(key.verify_citizen_session(&citizen, 1_000), None, "expired");
+        assert_eq!(key.verify_session(&citizen, 999), None, "a citizen session is not a staff one");
+        assert_eq!(key.verify_citizen_session(&key.sign_session(42, 1_000), 999), None, "nor the reverse");
+        assert_eq!(key.verify_citizen_session(&citizen.replacen("c.42.", "c.43.", 1), 999), None, "another citizen");
+        assert_ne!(key.code_hash("sign_in", "13800138000", "123456"), key.code_hash("proxy_consent", "13800138000", "123456"));
     }
 
     #[test]

@@ -22,8 +22,9 @@ const fn account(username: &'static str, display_name: &'static str, roles: &'st
 }
 
 /// A district hall: the front desk and results window at the centre, one reviewer per
-/// department, a supervisor, an administrator, and a town centre's combined window.
-pub const DEMO_ACCOUNTS: [DemoAccount; 13] = [
+/// department, a supervisor, an administrator, a town centre's combined window, and
+/// a community's proxy agent.
+pub const DEMO_ACCOUNTS: [DemoAccount; 14] = [
     account("window01", "综合窗口 张敏", &[Role::WindowClerk], None, Some("gulou")),
     account("review01", "审批科室 李强", &[Role::Reviewer], Some("health"), None),
     account("issue01", "出件窗口 王芳", &[Role::IssuingClerk], None, Some("gulou")),
@@ -37,6 +38,7 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 13] = [
     account("police01", "公安审批 冯军", &[Role::Reviewer], Some("public_security"), None),
     account("civil01", "民政审批 何芳", &[Role::Reviewer], Some("civil_affairs"), None),
     account("window02", "东街便民服务中心 林霞", &[Role::WindowClerk, Role::IssuingClerk], None, Some("dongjie")),
+    account("agent01", "三坊社区代办员 黄丽", &[Role::ProxyAgent], None, Some("dongjie-sanfang")),
 ];
 
 pub async fn create_demo_accounts(store: &Store, at: i64) -> Result<(), String> {

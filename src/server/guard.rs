@@ -87,6 +87,8 @@ fn html(status: StatusCode, page: &'static str) -> Response {
 }
 
 pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    // A signed-out citizen is sent to the citizens' sign-in, staff to theirs.
+    let sign_in = if request.uri().path().starts_with("/api/account/") { "/me" } else { "/admin/login" };
     let wants_html = request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
     let response = next.run(request).await;
     // Server functions mark a failed call with this header (answered 500, or for a
@@ -104,7 +106,7 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     if wants_html {
         // A plain form posted by a browser: answer with a page a person can act on.
         return match error {
-            ApiError::Unauthenticated => Redirect::to("/admin/login").into_response(),
+            ApiError::Unauthenticated => Redirect::to(sign_in).into_response(),
             ApiError::Transport(_) => html(StatusCode::BAD_REQUEST, BAD_REQUEST_PAGE),
             ApiError::NotFound | ApiError::Forbidden => html(StatusCode::NOT_FOUND, NOT_FOUND_PAGE),
             ApiError::Unavailable => html(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE_PAGE),

@@ -95,7 +95,7 @@ mod tests {
         let mut answers = BTreeMap::new();
         answers.insert("applicant_name".to_owned(), "王小明".to_owned());
         answers.insert("applicant_phone".to_owned(), "13800138000".to_owned());
-        let draft = Draft { id: "matrix".into(), owner_hash: "owner".into(), service_code: "HLT-0001".into(), answers: answers.clone(), created_at: 1, updated_at: 1 };
+        let draft = Draft { id: "matrix".into(), owner_hash: "owner".into(), service_code: "HLT-0001".into(), answers: answers.clone(), created_at: 1, updated_at: 1, citizen_id: None };
         store.save_draft(&draft).await.unwrap();
         let case = store
             .submit_case(&NewCase {
@@ -108,6 +108,8 @@ mod tests {
                 site_path: "/gulou/",
                 locale: "zh-Hans",
                 delivery: &Delivery::Online,
+                citizen_id: None,
+                proxy: None,
                 at: clock::now_ms(),
             })
             .await
@@ -128,7 +130,7 @@ mod tests {
         Staff(&'static str),
     }
 
-    const CALLERS: [Caller; 9] = [
+    const CALLERS: [Caller; 10] = [
         Caller::Anonymous,
         Caller::Applicant,
         Caller::Staff("window01"),
@@ -140,6 +142,8 @@ mod tests {
         Caller::Staff("admin01"),
         // A window clerk of a town centre: the district's case is not theirs.
         Caller::Staff("window02"),
+        // A community's proxy agent: files for residents, sees no clerk's case.
+        Caller::Staff("agent01"),
     ];
 
     impl Portal {
@@ -204,7 +208,13 @@ mod tests {
             ("/api/staff/me", _) => ok,
             ("/api/staff/login", _) | ("/api/staff/logout", _) => redirect,
             (_, Anonymous | Applicant) => signed_out,
+            ("/api/staff/queue", Staff("agent01")) => not_found,
             ("/api/staff/queue", _) => ok,
+            // Proxy filing: the agent's page and forms, nobody else's. Starting with
+            // a code never sent is refused back to the form.
+            ("/api/staff/agent", Staff("agent01")) => ok,
+            ("/api/staff/agent/consent-code" | "/api/staff/agent/start", Staff("agent01")) => redirect,
+            ("/api/staff/agent" | "/api/staff/agent/consent-code" | "/api/staff/agent/start", _) => not_found,
             ("/api/staff/case", _) => if sees_case { ok } else { not_found },
             // Refusing without a reason never changes anything: allowed callers are
             // sent back with a message, the others do not see the case.
@@ -225,6 +235,8 @@ mod tests {
             "/api/staff/decide" => format!("tracking={tracking}&action=refuse&seen_status=accepted&note="),
             // An edit that is refused (no reason): nothing changes.
             "/api/staff/calendar/edit" => "year=2026&text=year%20%3D%202026&reason=".into(),
+            "/api/staff/agent/consent-code" => "service=HLT-0001&phone=13900139000".into(),
+            "/api/staff/agent/start" => "service=HLT-0001&phone=13700137000&code=000000".into(),
             _ => String::new(),
         }
     }
@@ -263,5 +275,71 @@ mod tests {
         assert_eq!(p.post(&format!("/apply/x/materials/y"), "", Caller::Anonymous, &foreign).await.0, StatusCode::FORBIDDEN);
         let own = [(header::ORIGIN, "http://127.0.0.1:3999")];
         assert_eq!(p.post("/api/staff/case", &format!("tracking={}", p.tracking), Caller::Staff("window01"), &own).await.0, StatusCode::OK);
+    }
+
+    /// Posts a form as a browser on the portal's own page would; answers the status,
+    /// the `Location` and the `Set-Cookie` headers.
+    async fn form(p: &Portal, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, String, Vec<String>) {
+        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").header(header::ACCEPT, "text/html");
+        if let Some(c) = cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        let response = p.app.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+        let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let cookies = response.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
+        (response.status(), location, cookies)
+    }
+
+    /// The six digits of the newest code message to `phone` in the outbox.
+    async fn newest_code(p: &Portal, phone: &str) -> String {
+        let (_, _, _, body) = p.state.store.recent_outbox(50).await.unwrap().into_iter().find(|(_, to, kind, _)| to == phone && kind == "sign_in_code").expect("a code message");
+        body.chars().filter(char::is_ascii_digit).collect::<String>().chars().take(6).collect()
+    }
+
+    #[tokio::test]
+    async fn a_citizen_signs_in_with_a_code_once_and_claims_the_case_filed_with_their_number() {
+        let p = portal().await;
+        let phone = "13800138000";
+        // A number that is not one is refused with its own message, before any send.
+        let (_, location, _) = form(&p, "/api/account/code", "phone=12345&back=%2Fm%2Fme", None).await;
+        assert!(location.starts_with("/m/me?error=phone_invalid"), "{location}");
+        let (_, location, _) = form(&p, "/api/account/code", &format!("phone={phone}&back=%2Fme"), None).await;
+        assert!(location.starts_with(&format!("/me?phone={phone}&sent=1")), "{location}");
+        // A second code within the minute is refused, with the seconds to wait.
+        let (_, location, _) = form(&p, "/api/account/code", &format!("phone={phone}&back=%2Fme"), None).await;
+        let wait: i64 = location.split("wait=").nth(1).and_then(|w| w.split(['&', '#']).next()).and_then(|w| w.parse().ok()).unwrap_or(0);
+        assert!(location.contains("error=too_soon") && (50..=60).contains(&wait), "{location}");
+        let code = newest_code(&p, phone).await;
+        assert_eq!(code.len(), 6);
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let (_, location, cookies) = form(&p, "/api/account/sign-in", &format!("phone={phone}&code={wrong}&back=%2Fme"), None).await;
+        assert!(location.contains("error=code_wrong&left=4"), "{location}");
+        assert!(cookies.iter().all(|c| !c.starts_with("portal_citizen=")), "no session for a wrong code");
+        let (_, location, cookies) = form(&p, "/api/account/sign-in", &format!("phone={phone}&code={code}&back=%2Fme"), None).await;
+        assert_eq!(location, "/me");
+        let session = cookies.iter().find(|c| c.starts_with("portal_citizen=")).expect("a citizen session").split(';').next().unwrap().to_owned();
+        // The same code again: used up.
+        let (_, location, _) = form(&p, "/api/account/sign-in", &format!("phone={phone}&code={code}&back=%2Fme"), None).await;
+        assert!(location.contains("error=code_used"), "{location}");
+        // The case filed before with this number is claimable, and then in "my cases".
+        let citizen = p.state.store.citizen_signed_in(phone, clock::now_ms()).await.unwrap();
+        assert_eq!(p.state.store.claimable_cases(phone, 10).await.unwrap().len(), 1);
+        let (_, location, _) = form(&p, "/api/account/claim", &format!("tracking={}&back=%2Fme", p.tracking), Some(&session)).await;
+        assert!(location.starts_with("/me?claimed="), "{location}");
+        let mine = p.state.store.cases_of_citizen(citizen.id, 10).await.unwrap();
+        assert_eq!(mine.iter().map(|c| c.tracking_number.as_str()).collect::<Vec<_>>(), vec![p.tracking.as_str()]);
+        assert!(p.state.store.claimable_cases(phone, 10).await.unwrap().is_empty());
+        assert!(p.state.store.verify_case_chain(mine[0].id).await.unwrap().is_ok(), "the claim is chained");
+        // Claiming needs a session; another number's account cannot take the case.
+        let (status, location, _) = form(&p, "/api/account/claim", &format!("tracking={}", p.tracking), None).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/me"), "a signed-out browser is sent to sign in");
+        let other = p.state.store.citizen_signed_in("13900139000", clock::now_ms()).await.unwrap();
+        let other_session = format!("portal_citizen={}", p.state.session_key.sign_citizen_session(other.id, clock::now_ms() + 60_000));
+        let (status, _, _) = form(&p, "/api/account/claim", &format!("tracking={}", p.tracking), Some(&other_session)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // A staff session is not a citizen's.
+        let staff = p.cookie(Caller::Staff("window01")).await.unwrap().replace("portal_staff=", "portal_citizen=");
+        let (status, location, _) = form(&p, "/api/account/claim", &format!("tracking={}", p.tracking), Some(&staff)).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/me"));
     }
 }

@@ -6,12 +6,14 @@
 
 
 pub use audit::{ChainBreak, StaffAuditEntry};
-pub use cases::{CaseEvent, CaseRecord, Clock, NewCase, QueueFilter, QueueKind, QueueRow, QueueScope, ReviewChange, Stage, Step};
+pub use cases::{CaseEvent, CaseRecord, Clock, NewCase, ProxyFiling, QueueFilter, QueueKind, QueueRow, QueueScope, ReviewChange, Stage, Step};
 pub use calendar::CalendarYearRecord;
+pub use citizens::{Citizen, CitizenCaseRow, DeliveredMessage, DraftSummary, NewCode, StoredCode, CODE_MESSAGE_KINDS};
 pub use catalog::{CatalogFilter, ServiceSummaryRow};
 pub use drafts::{Draft, MaterialRecord};
 pub use licences::{LicenceRecord, NewLicence};
 pub use outbox::{Notice, OutboxMessage};
+pub use proxies::DraftProxy;
 pub use reviews::ReviewRecord;
 pub use staff::{NewUser, UserRecord};
 
@@ -136,10 +138,12 @@ impl Store {
 mod audit;
 mod calendar;
 mod cases;
+mod citizens;
 mod catalog;
 mod drafts;
 mod licences;
 mod outbox;
+mod proxies;
 mod reviews;
 mod staff;
 

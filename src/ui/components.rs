@@ -1,6 +1,7 @@
 //! Shared pieces of pages.
 
 pub mod application_form;
+pub mod code_fields;
 pub mod error_summary;
 pub mod material_upload;
 pub mod print_button;

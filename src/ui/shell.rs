@@ -19,7 +19,7 @@ pub const HANDHELD_ROOT: &str = "/m";
 /// application steps are shared: they are the same address in both.)
 fn has_handheld_twin(path: &str) -> bool {
     let bare = path.split(['?', '#']).next().unwrap_or("");
-    bare == "/" || bare == "/services" || bare == "/track" || (bare.starts_with("/services/") && bare.matches('/').count() == 2)
+    bare == "/" || bare == "/services" || bare == "/track" || bare == "/me" || (bare.starts_with("/services/") && bare.matches('/').count() == 2)
 }
 
 impl Shell {
@@ -52,7 +52,7 @@ pub fn shell_path(path: &str) -> String {
 pub fn desktop_twin(path: &str) -> String {
     match path.strip_prefix(HANDHELD_ROOT) {
         Some("") => "/".to_owned(),
-        Some(rest) if rest.starts_with('/') && rest != "/me" => rest.to_owned(),
+        Some(rest) if rest.starts_with('/') => rest.to_owned(),
         Some(rest) if rest.starts_with('?') => format!("/{rest}"),
         _ => "/".to_owned(),
     }
@@ -85,7 +85,8 @@ mod tests {
     fn twins_lead_back_and_forth() {
         assert_eq!(desktop_twin("/m"), "/");
         assert_eq!(desktop_twin("/m/services/HLT-0001"), "/services/HLT-0001");
-        assert_eq!(desktop_twin("/m/me"), "/");
+        assert_eq!(desktop_twin("/m/me"), "/me");
+        assert_eq!(handheld_twin("/me"), "/m/me");
         assert_eq!(handheld_twin("/services/HLT-0001"), "/m/services/HLT-0001");
         assert_eq!(handheld_twin("/apply/x/check"), "/m");
         assert_eq!(handheld_twin("/"), "/m");

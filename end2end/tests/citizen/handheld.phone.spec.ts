@@ -7,6 +7,11 @@
 import { test, expect, type Page } from "@playwright/test";
 import {
   APPLY_PATH,
+  questionCounter,
+  ID_WITH_WRONG_CHECK_DIGIT,
+  fieldError,
+  escapeRegExp,
+  answerQuestion,
   MATERIALS_URL,
   STAFF,
   bigPngFile,
@@ -203,5 +208,42 @@ test.describe("handheld version without JavaScript", () => {
     await page.getByRole("link", { name: hltItem.name, exact: true }).click();
     await expect(page).toHaveURL(/\/m\/services\/HLT-0001$/);
     await expect(page.getByRole("heading", { level: 1, name: hltItem.name })).toBeVisible();
+  });
+});
+
+test.describe("one question per screen", () => {
+  test("asks each question on its own screen with the desktop's checks, keeps answers going back, then the materials", async ({ page }) => {
+    const answers = validHltAnswers(uniqueName("逐题")) as Record<string, string>;
+    const total = hltItem.fields.length;
+    await page.goto("/m/services/HLT-0001");
+    await page.getByRole("link", { name: zh.guide.apply, exact: true }).click();
+    await expect(page).toHaveURL(/\/m\/services\/HLT-0001\/apply$/);
+    for (let n = 1; n <= total; n++) {
+      const f = hltItem.fields[n - 1];
+      await questionCounter(page, n);
+      // One question, under its own label, the island awake.
+      await expect(page.locator(".handheld-main .field")).toHaveCount(1);
+      await expect(page.getByLabel(new RegExp(`^${escapeRegExp(f.label)}`))).toBeVisible();
+      await expect(page.locator('form[data-hydrated="true"]')).toHaveCount(1);
+      if (n <= 2) await checkA11y(page, { label: `question ${n}` });
+      await checkPhoneFit(page, `question ${n}`);
+      if (f.name === "applicant_id_number") {
+        // The browser refuses a wrong check digit with the desktop form's message, and stays put.
+        const here = page.url();
+        await answerQuestion(page, n, ID_WITH_WRONG_CHECK_DIGIT);
+        await expect(fieldError(page, f.name)).toHaveText(zh.errors.id_check);
+        expect(page.url()).toBe(here);
+      }
+      if (n === 3) {
+        // Back one question: the answer given is still there; forward again.
+        await page.getByRole("link", { name: zh.apply.previous_question, exact: true }).click();
+        await questionCounter(page, 2);
+        await expect(page.locator(`#field-${hltItem.fields[1].name}`)).toHaveValue(answers[hltItem.fields[1].name]);
+        await answerQuestion(page, 2, answers[hltItem.fields[1].name]);
+        await questionCounter(page, 3);
+      }
+      await answerQuestion(page, n, answers[f.name]);
+    }
+    await expect(page).toHaveURL(MATERIALS_URL);
   });
 });

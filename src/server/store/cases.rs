@@ -27,7 +27,20 @@ pub struct NewCase<'a> {
     /// The applicant's language, for messages.
     pub locale: &'a str,
     pub delivery: &'a Delivery,
+    /// The signed-in citizen filing it (their "my cases"); None when filed without
+    /// an account (it can be claimed later by the applicant's verified number).
+    pub citizen_id: Option<i64>,
+    /// Filed by a proxy agent (代办) for the applicant.
+    pub proxy: Option<ProxyFiling<'a>>,
     pub at: i64,
+}
+
+/// Who filed a case for a resident, and how the resident consented.
+#[derive(Clone, Copy, Debug)]
+pub struct ProxyFiling<'a> {
+    /// The agent's staff user name.
+    pub agent: &'a str,
+    pub consent: &'a crate::domain::proxy::Consent,
 }
 
 /// A case as stored.
@@ -54,6 +67,10 @@ pub struct CaseRecord {
     pub paused_on: Option<Date>,
     /// What the applicant must correct, while they do.
     pub correction: Option<CorrectionRequest>,
+    /// The citizen account holding the case.
+    pub citizen_id: Option<i64>,
+    /// The proxy agent who filed it, and the resident's consent.
+    pub proxy: Option<(String, crate::domain::proxy::Consent)>,
 }
 
 impl CaseRecord {
@@ -270,11 +287,12 @@ pub struct QueueRow {
 
 const CASE_COLUMNS: &str = "id, tracking_number, draft_id, owner_hash, service_code, department, applicant_name, \
      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, accepted_on, promised_days, \
-     paused_days, paused_on, due_on, yellow_on, due_provisional, correction";
+     paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent";
 
 type CaseRow = (
     (i64, String, String, String, String, String, String, String, String, String, i64, i64),
     (String, String, String, Option<String>, i64, i64, Option<String>, Option<String>, Option<String>, bool, Option<String>),
+    (Option<i64>, Option<String>, Option<String>),
 );
 
 fn date_of(what: &str, s: &str) -> StoreResult<Date> {
@@ -290,7 +308,7 @@ fn tracking_of(tn: &str) -> StoreResult<TrackingNumber> {
 }
 
 fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
-    let ((id, tn, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone, answers, status, submitted_at, updated_at), rest) = row;
+    let ((id, tn, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone, answers, status, submitted_at, updated_at), rest, (citizen_id, proxy_agent, proxy_consent)) = row;
     let (site_path, locale, delivery, accepted_on, promised_days, paused_days, paused_on, due_on, yellow_on, due_provisional, correction) = rest;
     let deadline = match (opt_date("accepted_on", accepted_on)?, opt_date("due_on", due_on)?, opt_date("yellow_on", yellow_on)?) {
         (Some(accepted_on), Some(due), Some(yellow_from)) => Some(Deadline {
@@ -321,10 +339,17 @@ fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
         deadline,
         paused_on: opt_date("paused_on", paused_on)?,
         correction: correction.map(|c| serde_json::from_str(&c)).transpose().map_err(|e| corrupt(format!("case {id} correction: {e}")))?,
+        citizen_id,
+        proxy: match (proxy_agent, proxy_consent) {
+            (Some(agent), Some(consent)) => {
+                Some((agent, serde_json::from_str(&consent).map_err(|e| corrupt(format!("case {id} proxy consent: {e}")))?))
+            }
+            _ => None,
+        },
     })
 }
 
-/// Splits the 23 columns into two tuples sqlx can decode (it decodes up to 16).
+/// Splits the 26 columns into three tuples sqlx can decode (it decodes up to 16).
 macro_rules! fetch_case {
     ($pool:expr, $sql:expr, $value:expr) => {{
         use sqlx::Row;
@@ -340,6 +365,7 @@ macro_rules! fetch_case {
                     r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?,
                     r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?,
                 ),
+                (r.try_get(23)?, r.try_get(24)?, r.try_get(25)?),
             )),
         }
     }};
@@ -365,6 +391,7 @@ impl Store {
         let day = Date::from_unix_ms_china(new.at);
         let answers = serde_json::to_string(new.answers).map_err(corrupt)?;
         let delivery = serde_json::to_string(new.delivery).map_err(corrupt)?;
+        let proxy_consent = new.proxy.map(|p| serde_json::to_string(p.consent)).transpose().map_err(corrupt)?;
         let last4: String = new.applicant_phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         let inserted: Result<(), sqlx::Error> = on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
@@ -385,15 +412,21 @@ impl Store {
             let tracking = TrackingNumber::new(new.region, day, sequence as u32);
             let case_id: i64 = sqlx::query_scalar(
                 "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name,
-                     applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, phone_last4, stage)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id",
+                     applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, phone_last4, stage,
+                     citizen_id, proxy_agent, proxy_consent)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
             )
             .bind(tracking.as_str()).bind(&new.draft.id).bind(&new.draft.owner_hash).bind(&new.draft.service_code)
             .bind(new.department).bind(new.applicant_name).bind(new.applicant_phone).bind(&answers)
             .bind(CaseStatus::Submitted.code()).bind(new.at).bind(new.site_path).bind(new.locale).bind(&delivery).bind(&last4)
-            .bind(Stage::Intake.code())
+            .bind(Stage::Intake.code()).bind(new.citizen_id).bind(new.proxy.map(|p| p.agent)).bind(proxy_consent.as_deref())
             .fetch_one(&mut *tx).await?;
-            append_case_event!(tx, case_id, EventKind::Transition.code(), new.at, "applicant", "", None, CaseStatus::Submitted.code(), "");
+            // A proxy filing is the agent's act, in the chain under their name.
+            let (actor, note) = match &new.proxy {
+                Some(p) => (format!("proxy:{}", p.agent), p.consent.summary()),
+                None => ("applicant".to_owned(), String::new()),
+            };
+            append_case_event!(tx, case_id, EventKind::Transition.code(), new.at, &actor, "", None, CaseStatus::Submitted.code(), &note);
             tx.commit().await
         }.await);
         match inserted {

@@ -13,6 +13,9 @@ pub struct Draft {
     pub answers: RawAnswers,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The signed-in citizen's account, so the draft can be continued on another
+    /// device; None for a draft kept only by this browser.
+    pub citizen_id: Option<i64>,
 }
 
 /// An uploaded material, attached to a draft (and so to the case it becomes).
@@ -34,25 +37,26 @@ impl Store {
         let answers = serde_json::to_string(&draft.answers).map_err(corrupt)?;
         on_pool!(self, pool => {
             sqlx::query(
-                "INSERT INTO drafts (id, owner_hash, service_code, answers, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at
-                 WHERE drafts.owner_hash = excluded.owner_hash",
+                "INSERT INTO drafts (id, owner_hash, service_code, answers, created_at, updated_at, citizen_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at,
+                     citizen_id = COALESCE(drafts.citizen_id, excluded.citizen_id)
+                 WHERE drafts.owner_hash = excluded.owner_hash OR drafts.citizen_id = excluded.citizen_id",
             )
             .bind(&draft.id).bind(&draft.owner_hash).bind(&draft.service_code).bind(&answers)
-            .bind(draft.created_at).bind(draft.updated_at)
+            .bind(draft.created_at).bind(draft.updated_at).bind(draft.citizen_id)
             .execute(pool).await?;
         });
         Ok(())
     }
 
     pub async fn draft(&self, id: &str) -> StoreResult<Option<Draft>> {
-        let row: Option<(String, String, String, String, i64, i64)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, owner_hash, service_code, answers, created_at, updated_at FROM drafts WHERE id = $1")
+        let row: Option<(String, String, String, String, i64, i64, Option<i64>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, owner_hash, service_code, answers, created_at, updated_at, citizen_id FROM drafts WHERE id = $1")
                 .bind(id).fetch_optional(pool).await?
         });
-        row.map(|(id, owner_hash, service_code, answers, created_at, updated_at)| {
+        row.map(|(id, owner_hash, service_code, answers, created_at, updated_at, citizen_id)| {
             let answers = serde_json::from_str(&answers).map_err(|e| corrupt(format!("draft {id}: {e}")))?;
-            Ok(Draft { id, owner_hash, service_code, answers, created_at, updated_at })
+            Ok(Draft { id, owner_hash, service_code, answers, created_at, updated_at, citizen_id })
         })
         .transpose()
     }

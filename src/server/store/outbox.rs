@@ -19,7 +19,8 @@ pub struct Notice {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxMessage {
     pub id: i64,
-    pub case_id: i64,
+    /// None for a message about no case (a sign-in code).
+    pub case_id: Option<i64>,
     pub phone: String,
     pub locale: String,
     pub kind: String,
@@ -29,7 +30,7 @@ pub struct OutboxMessage {
     pub delivered_at: Option<i64>,
 }
 
-type Row = (i64, i64, String, String, String, String, i64, i64, Option<i64>);
+type Row = (i64, Option<i64>, String, String, String, String, i64, i64, Option<i64>);
 
 fn message((id, case_id, phone, locale, kind, body, created_at, attempts, delivered_at): Row) -> OutboxMessage {
     OutboxMessage { id, case_id, phone, locale, kind, body, created_at, attempts, delivered_at }

@@ -51,7 +51,7 @@ async fn seeded(store: &Store) {
 fn draft(id: &str) -> Draft {
     let mut answers = BTreeMap::new();
     answers.insert("applicant_name".into(), "王小明".into());
-    Draft { id: id.into(), owner_hash: "owner".into(), service_code: "CIV-0001".into(), answers, created_at: 10, updated_at: 10 }
+    Draft { id: id.into(), owner_hash: "owner".into(), service_code: "CIV-0001".into(), answers, created_at: 10, updated_at: 10, citizen_id: None }
 }
 
 async fn submit(store: &Store, d: &Draft, at: i64) -> CaseRecord {
@@ -67,6 +67,8 @@ async fn submit(store: &Store, d: &Draft, at: i64) -> CaseRecord {
             site_path: "/gulou/",
             locale: "zh-Hans",
             delivery: &Delivery::Online,
+            citizen_id: None,
+            proxy: None,
             at,
         })
         .await
@@ -470,5 +472,140 @@ async fn calendar_edits_are_kept_over_the_file_and_audited() {
         });
         let (_, breaks) = store.verify_all_chains().await.unwrap();
         assert_eq!(breaks.len(), 1, "{}", store.engine());
+    }
+}
+
+#[tokio::test]
+async fn codes_are_counted_kept_as_hashes_and_used_once() {
+    for store in stores().await {
+        let notice = Notice { kind: "sign_in_code".into(), phone: "13800138000".into(), locale: "zh-Hans".into(), body: "code 123456".into() };
+        let code = NewCode { phone: "13800138000", purpose: "sign_in", code_hash: "h1", client: "10.0.0.1", at: 1_000, expires_at: 301_000, notice: &notice };
+        store.issue_code(&code).await.unwrap();
+        store.issue_code(&NewCode { code_hash: "h2", at: 70_000, expires_at: 370_000, ..code.clone() }).await.unwrap();
+        store.issue_code(&NewCode { phone: "13900139000", code_hash: "h3", at: 80_000, ..code.clone() }).await.unwrap();
+        let (to_number, from_client) = store.code_sends("13800138000", "sign_in", "10.0.0.1", 0).await.unwrap();
+        assert_eq!((to_number.len(), from_client), (2, 3), "{}", store.engine());
+        assert_eq!(store.code_sends("13800138000", "proxy_consent", "10.0.0.2", 0).await.unwrap(), (vec![], 0));
+        assert!(store.code_sends("13800138000", "sign_in", "10.0.0.1", 0).await.unwrap().0.iter().all(|s| !s.used));
+        // The newest code is the one that counts; it is used once.
+        let newest = store.newest_code("13800138000", "sign_in").await.unwrap().unwrap();
+        assert_eq!((newest.code_hash.as_str(), newest.used, newest.wrong_entries), ("h2", false, 0));
+        store.count_wrong_code_entry(newest.id).await.unwrap();
+        assert_eq!(store.newest_code("13800138000", "sign_in").await.unwrap().unwrap().wrong_entries, 1);
+        assert!(store.use_code(newest.id, 100_000).await.unwrap());
+        assert!(!store.use_code(newest.id, 100_001).await.unwrap(), "{}: a code is used once", store.engine());
+        // The message went to the outbox with no case, and is nobody's correspondence.
+        let due = store.due_messages(i64::MAX, 10).await.unwrap();
+        assert_eq!(due.len(), 3);
+        assert!(due.iter().all(|m| m.case_id.is_none()));
+        store.mark_delivered(due[0].id, 2_000).await.unwrap();
+        assert!(store.messages_to("13800138000", 10).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn an_account_holds_its_cases_drafts_licences_and_claims_by_verified_number() {
+    for store in stores().await {
+        seeded(&store).await;
+        let citizen = store.citizen_signed_in("13800138000", 5).await.unwrap();
+        assert_eq!(store.citizen_signed_in("13800138000", 6).await.unwrap(), citizen, "one account per number");
+        assert_eq!(store.citizen(citizen.id).await.unwrap(), Some(citizen.clone()));
+        // Filed without signing in with the same number: claimable, not "mine".
+        let d_anon = draft("d-anon");
+        store.save_draft(&d_anon).await.unwrap();
+        let anonymous = submit(&store, &d_anon, 100).await;
+        assert!(store.cases_of_citizen(citizen.id, 10).await.unwrap().is_empty());
+        assert_eq!(store.claimable_cases("13800138000", 10).await.unwrap().len(), 1);
+        assert!(store.claim_case(&anonymous.tracking_number, &citizen, 200).await.unwrap());
+        assert!(!store.claim_case(&anonymous.tracking_number, &citizen, 201).await.unwrap(), "{}: claimed once", store.engine());
+        let other = store.citizen_signed_in("13900139000", 5).await.unwrap();
+        let d_second = draft("d-second");
+        store.save_draft(&d_second).await.unwrap();
+        let second = submit(&store, &d_second, 300).await;
+        assert!(!store.claim_case(&second.tracking_number, &other, 301).await.unwrap(), "another number cannot claim");
+        let events = store.case_events(anonymous.id).await.unwrap();
+        assert_eq!(events.last().unwrap().kind, EventKind::Claimed);
+        assert!(store.verify_case_chain(anonymous.id).await.unwrap().is_ok());
+        // A draft saved while signed in is the account's, on any device, until submitted.
+        let mut d = draft("d-synced");
+        d.citizen_id = Some(citizen.id);
+        d.owner_hash = "device-a".into();
+        store.save_draft(&d).await.unwrap();
+        // Saved again from another device (another browser token): the account's draft changes.
+        let mut from_b = d.clone();
+        from_b.owner_hash = "device-b".into();
+        from_b.answers.insert("note".into(), "from b".into());
+        from_b.updated_at = 20;
+        store.save_draft(&from_b).await.unwrap();
+        let stored = store.draft("d-synced").await.unwrap().unwrap();
+        assert_eq!((stored.owner_hash.as_str(), stored.answers.get("note").map(String::as_str)), ("device-a", Some("from b")), "{}", store.engine());
+        // A stranger's browser cannot overwrite it.
+        let mut stranger = d.clone();
+        stranger.owner_hash = "device-c".into();
+        stranger.citizen_id = Some(other.id);
+        stranger.answers.insert("note".into(), "stranger".into());
+        store.save_draft(&stranger).await.unwrap();
+        assert_eq!(store.draft("d-synced").await.unwrap().unwrap().answers.get("note").map(String::as_str), Some("from b"));
+        assert_eq!(store.drafts_of_citizen(citizen.id, 10).await.unwrap().iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), vec!["d-synced"]);
+        let case = store
+            .submit_case(&NewCase {
+                draft: &stored,
+                region: "350102",
+                department: "civil",
+                applicant_name: "王小明",
+                applicant_phone: "13800138000",
+                answers: &BTreeMap::new(),
+                site_path: "/gulou/",
+                locale: "zh-Hans",
+                delivery: &Delivery::Online,
+                citizen_id: Some(citizen.id),
+                proxy: None,
+                at: 400,
+            })
+            .await
+            .unwrap();
+        assert!(store.drafts_of_citizen(citizen.id, 10).await.unwrap().is_empty(), "a submitted draft is no longer unfinished");
+        let mine: Vec<String> = store.cases_of_citizen(citizen.id, 10).await.unwrap().into_iter().map(|c| c.tracking_number.to_string()).collect();
+        assert_eq!(mine, vec![case.tracking_number.to_string(), anonymous.tracking_number.to_string()], "newest first");
+        assert_eq!(case.citizen_id, Some(citizen.id));
+        assert!(store.licences_of_citizen(citizen.id).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_proxy_filing_carries_the_agent_and_the_consent_into_the_case_and_its_record() {
+    for store in stores().await {
+        seeded(&store).await;
+        let consent = crate::domain::proxy::Consent::PhoneCode { phone_masked: "138****8000".into(), at: 50 };
+        let d = draft("d-proxy");
+        let proxy = DraftProxy { agent: "agent01".into(), phone: "13800138000".into(), consent: consent.clone() };
+        store.start_proxy_draft(&d, &proxy).await.unwrap();
+        assert_eq!(store.draft_proxy("d-proxy").await.unwrap(), Some(proxy.clone()), "{}", store.engine());
+        assert_eq!(store.draft_proxy("no-such").await.unwrap(), None);
+        let case = store
+            .submit_case(&NewCase {
+                draft: &d,
+                region: "350102",
+                department: "civil",
+                applicant_name: "王小明",
+                applicant_phone: "13800138000",
+                answers: &BTreeMap::new(),
+                site_path: "/gulou/dongjie/",
+                locale: "zh-Hans",
+                delivery: &Delivery::Online,
+                citizen_id: None,
+                proxy: Some(ProxyFiling { agent: "agent01", consent: &consent }),
+                at: 100,
+            })
+            .await
+            .unwrap();
+        assert_eq!(case.proxy, Some(("agent01".to_owned(), consent.clone())));
+        let first = store.case_events(case.id).await.unwrap().remove(0);
+        assert_eq!((first.actor.as_str(), first.note.as_str()), ("proxy:agent01", consent.summary().as_str()), "the consent is in the chained record");
+        let filed: Vec<String> = store.cases_filed_by("agent01", 10).await.unwrap().into_iter().map(|c| c.tracking_number.to_string()).collect();
+        assert_eq!(filed, vec![case.tracking_number.to_string()]);
+        assert!(store.cases_filed_by("agent02", 10).await.unwrap().is_empty());
+        // The resident can still claim it with their verified number.
+        assert_eq!(store.claimable_cases("13800138000", 10).await.unwrap().len(), 1);
     }
 }

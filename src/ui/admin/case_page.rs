@@ -99,6 +99,10 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
             <dt>{t_string!(i18n, admin.col_submitted).to_string()}</dt><dd>{v.submitted_at.clone()}</dd>
             <dt>{t_string!(i18n, admin.col_site).to_string()}</dt><dd>{v.site.get(lang).to_owned()}</dd>
             <dt>{t_string!(i18n, delivery.title).to_string()}</dt><dd>{delivery}</dd>
+            {v.proxy.clone().map(|p| view! {
+                <dt>{t_string!(i18n, agent.filed_by).to_string()}</dt>
+                <dd data-testid="filed-by-proxy">{fill_template(&t_string!(i18n, agent.filed_by_value).to_string(), &[("agent", p.agent), ("phone", p.consent_phone), ("time", p.consent_at)])}</dd>
+            })}
             <dt>{t_string!(i18n, admin.col_deadline).to_string()}</dt>
             <dd data-testid="case-deadline">
                 {match &v.deadline {

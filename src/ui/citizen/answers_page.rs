@@ -1,7 +1,7 @@
 //! `/services/{code}/apply[?draft=…]`: step 1, the answers. The form itself is the
 //! `ApplicationForm` island; this page prepares its model in the page's language.
 
-use crate::api::applications::{ApplicationView, SaveAnswers, load_application};
+use crate::api::applications::{ApplicationView, SaveAnswers, SyncAnswers, load_application};
 use crate::domain::form::FieldError;
 use crate::domain::text::fill_template;
 use crate::i18n::*;
@@ -29,6 +29,45 @@ pub fn step_heading(i18n: I18n, n: u32, name: String) -> impl IntoView {
     view! { <p class="steps">{fill_template(&t_string!(i18n, apply.step).to_string(), &[("n", n.to_string())])}" · "{name}</p> }
 }
 
+/// The form island's model for `fields` of the application, in the page's
+/// language: the whole form on the desktop, one question on the handheld version.
+/// `show_errors`: the draft's problems are shown on the fields.
+pub fn form_model<'a>(
+    i18n: I18n,
+    v: &ApplicationView,
+    fields: impl Iterator<Item = &'a crate::domain::form::FieldDefinition>,
+    show_errors: bool,
+    submit_label: String,
+    hidden: Vec<(String, String)>,
+) -> FormModel {
+    let lang = lang();
+    let fields = fields
+        .map(|f| FieldModel {
+            definition: f.clone(),
+            label: f.label.get(lang).to_owned(),
+            hint: f.hint.as_ref().map(|h| h.get(lang).to_owned()),
+            options: f.options.iter().map(|o| (o.value.clone(), o.label.get(lang).to_owned())).collect(),
+            value: v.answers.get(&f.name).cloned().unwrap_or_default(),
+            error: v.errors.get(&f.name).filter(|_| show_errors).map(|e| field_error_message(i18n, &e)),
+        })
+        .collect();
+    FormModel {
+        action: SaveAnswers::PATH.to_owned(),
+        service_code: v.item.code.clone(),
+        draft_id: v.draft_id.clone(),
+        today: v.today.clone(),
+        fields,
+        messages: FieldError::CODES.iter().map(|code| ((*code).to_owned(), error_template(i18n, code))).collect(),
+        error_summary_title: t_string!(i18n, apply.error_summary_title).to_string(),
+        submit_label,
+        required_label: t_string!(i18n, apply.required).to_string(),
+        optional_label: t_string!(i18n, apply.optional).to_string(),
+        select_placeholder: t_string!(i18n, apply.select_placeholder).to_string(),
+        sync: v.signed_in.then(|| (SyncAnswers::PATH.to_owned(), t_string!(i18n, apply.synced).to_string())),
+        hidden,
+    }
+}
+
 fn answers_view(v: ApplicationView) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang();
@@ -41,39 +80,16 @@ fn answers_view(v: ApplicationView) -> impl IntoView {
         }
         .into_any();
     }
-    let fields = v
-        .item
-        .form
-        .fields
-        .iter()
-        .map(|f| FieldModel {
-            definition: f.clone(),
-            label: f.label.get(lang).to_owned(),
-            hint: f.hint.as_ref().map(|h| h.get(lang).to_owned()),
-            options: f.options.iter().map(|o| (o.value.clone(), o.label.get(lang).to_owned())).collect(),
-            value: v.answers.get(&f.name).cloned().unwrap_or_default(),
-            error: v.errors.get(&f.name).map(|e| field_error_message(i18n, &e)),
-        })
-        .collect();
-    let model = FormModel {
-        action: SaveAnswers::PATH.to_owned(),
-        service_code: v.item.code.clone(),
-        draft_id: v.draft_id.clone(),
-        today: v.today.clone(),
-        fields,
-        messages: FieldError::CODES.iter().map(|code| ((*code).to_owned(), error_template(i18n, code))).collect(),
-        error_summary_title: t_string!(i18n, apply.error_summary_title).to_string(),
-        submit_label: t_string!(i18n, apply.save_and_continue).to_string(),
-        required_label: t_string!(i18n, apply.required).to_string(),
-        optional_label: t_string!(i18n, apply.optional).to_string(),
-        select_placeholder: t_string!(i18n, apply.select_placeholder).to_string(),
-    };
+    let model = form_model(i18n, &v, v.item.form.fields.iter(), true, t_string!(i18n, apply.save_and_continue).to_string(), Vec::new());
     let title = if v.errors.is_empty() { name.clone() } else { format!("{} - {name}", t_string!(i18n, apply.error_summary_title)) };
     view! {
         <Title text=title/>
         {step_heading(i18n, 1, t_string!(i18n, apply.step_answers).to_string())}
         <h1 class="page-title">{name}</h1>
-        {v.draft_id.is_some().then(|| view! { <p class="notice">{t_string!(i18n, apply.draft_saved).to_string()}</p> })}
+        {match v.filed_for.clone() {
+            Some(phone) => Some(view! { <p class="notice" data-testid="proxy-banner">{fill_template(&t_string!(i18n, agent.banner).to_string(), &[("phone", phone)])}</p> }.into_any()),
+            None => v.draft_id.is_some().then(|| view! { <p class="notice">{t_string!(i18n, apply.draft_saved).to_string()}</p> }.into_any()),
+        }}
         <ApplicationForm model=model/>
     }
     .into_any()

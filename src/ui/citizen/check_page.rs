@@ -102,18 +102,23 @@ fn check_view((v, delivery_error): (CheckView, Option<String>)) -> impl IntoView
                             <input id="delivery-post" type="radio" name="delivery" value="post" class="h-6 w-6"/>
                             <label for="delivery-post">{t_string!(i18n, delivery.post).to_string()}</label>
                         </div>
-                        <label for="address" class="field-label ml-9">{t_string!(i18n, delivery.address).to_string()}</label>
-                        <input id="address" name="address" type="text" maxlength="200" autocomplete="street-address" class="field-input ml-9 max-w-lg"/>
+                        // Indented under its choice by padding, not margin, so a full-width field fits a 360 px screen.
+                        <div class="pl-9">
+                            <label for="address" class="field-label">{t_string!(i18n, delivery.address).to_string()}</label>
+                            <input id="address" name="address" type="text" maxlength="200" autocomplete="street-address" class="field-input max-w-lg"/>
+                        </div>
                     </div>
                     <div>
                         <div class="flex min-h-12 items-center gap-3">
                             <input id="delivery-collect" type="radio" name="delivery" value="collect" class="h-6 w-6"/>
                             <label for="delivery-collect">{t_string!(i18n, delivery.collect).to_string()}</label>
                         </div>
-                        <label for="pickup_site" class="field-label ml-9">{t_string!(i18n, delivery.site).to_string()}</label>
-                        <select id="pickup_site" name="pickup_site" class="field-input ml-9 max-w-lg">
-                            {v.issuing_sites.iter().map(|(code, name)| view! { <option value=code.clone()>{name.get(lang).to_owned()}</option> }).collect_view()}
-                        </select>
+                        <div class="pl-9">
+                            <label for="pickup_site" class="field-label">{t_string!(i18n, delivery.site).to_string()}</label>
+                            <select id="pickup_site" name="pickup_site" class="field-input max-w-lg">
+                                {v.issuing_sites.iter().map(|(code, name)| view! { <option value=code.clone()>{name.get(lang).to_owned()}</option> }).collect_view()}
+                            </select>
+                        </div>
                     </div>
                 </fieldset>
                 <p class="mb-4">{t_string!(i18n, check.declaration).to_string()}</p>

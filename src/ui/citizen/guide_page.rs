@@ -4,6 +4,7 @@ use crate::api::catalog::{GuideView, get_guide};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::{audience_label, days_label, depth_label, lang, load_page};
+use crate::ui::shell::{HANDHELD_ROOT, Shell};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -26,7 +27,8 @@ fn guide_view(GuideView { item, department }: GuideView) -> impl IntoView {
         <h1 class="page-title">{name}</h1>
         <p class="mb-4 text-lg text-slate-700">{item.summary.get(lang).to_owned()}</p>
         {item.can_apply_online().then(|| view! {
-            <p class="mb-6"><a class="btn-primary" href=format!("/services/{}/apply", item.code)>{t_string!(i18n, guide.apply).to_string()}</a></p>
+            // On the handheld version the application asks one question per screen.
+            <p class="mb-6"><a class="btn-primary" href=format!("{}/services/{}/apply", if Shell::current() == Shell::Handheld { HANDHELD_ROOT } else { "" }, item.code)>{t_string!(i18n, guide.apply).to_string()}</a></p>
         })}
         <dl class="facts card mb-6">
             {row(t_string!(i18n, guide.department).to_string(), department.name.get(lang).to_owned())}

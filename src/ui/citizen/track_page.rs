@@ -20,6 +20,8 @@ struct Asked {
     phone: String,
     verify: bool,
     resubmitted: bool,
+    /// Opened from "my cases": the signed-in account stands in for the phone digits.
+    mine: bool,
 }
 
 #[component]
@@ -32,13 +34,14 @@ pub fn TrackPage() -> impl IntoView {
                 number: q.get("number").unwrap_or_default(),
                 phone: q.get("phone").unwrap_or_default(),
                 verify: q.get("verify").is_some(),
+                mine: q.get("mine").is_some(),
                 resubmitted: q.get("resubmitted").is_some(),
             }
         },
         |asked| async move {
             // Only a submitted form (both fields present in the address) is looked up;
             // a number alone (from a receipt's QR code) just fills in the form.
-            let outcome = if asked.phone.is_empty() { None } else { Some(lookup_case(asked.number.clone(), asked.phone.clone(), Some(asked.verify)).await?) };
+            let outcome = if asked.phone.is_empty() && !asked.mine { None } else { Some(lookup_case(asked.number.clone(), asked.phone.clone(), Some(asked.verify)).await?) };
             Ok((asked, outcome))
         },
     );
@@ -95,10 +98,17 @@ fn track_view((asked, outcome): (Asked, Option<LookupOutcome>)) -> impl IntoView
                 let entries = progress.steps.iter().map(|s| TimelineEntry {
                     at: s.at.clone(),
                     status: event_label(i18n, s.kind, s.department.as_ref(), s.status),
-                    who: if s.by_staff { t_string!(i18n, actor.staff).to_string() } else { t_string!(i18n, actor.applicant).to_string() },
+                    who: if s.by_staff {
+                        t_string!(i18n, actor.staff).to_string()
+                    } else if s.by_proxy {
+                        t_string!(i18n, actor.proxy).to_string()
+                    } else {
+                        t_string!(i18n, actor.applicant).to_string()
+                    },
                     note: s.note.clone(),
                 }).collect::<Vec<_>>();
-                let verify_href = shell_path(&format!("/track?number={}&phone={}&verify=1#record", encode_query(&asked.number), encode_query(&asked.phone)));
+                let mine = if asked.mine { "&mine=1" } else { "" };
+                let verify_href = shell_path(&format!("/track?number={}&phone={}{mine}&verify=1#record", encode_query(&asked.number), encode_query(&asked.phone)));
                 let delivery = delivery_label(i18n, &progress.delivery, progress.delivery_site.as_ref());
                 view! {
                     {asked.resubmitted.then(|| view! { <p class="success" role="status">{t_string!(i18n, correction.resubmitted).to_string()}</p> })}
@@ -126,6 +136,10 @@ fn track_view((asked, outcome): (Asked, Option<LookupOutcome>)) -> impl IntoView
                                 <dd data-testid="due-on">{d}{progress.due_provisional.then(|| view! { " "<span class="badge">{t_string!(i18n, deadline.provisional).to_string()}</span> })}</dd>
                             })}
                             <dt>{t_string!(i18n, delivery.title).to_string()}</dt><dd>{delivery}</dd>
+                            {progress.proxy.clone().map(|p| view! {
+                                <dt>{t_string!(i18n, agent.filed_by).to_string()}</dt>
+                                <dd data-testid="filed-by-proxy">{fill_template(&t_string!(i18n, agent.filed_by_value).to_string(), &[("agent", p.agent), ("phone", p.consent_phone), ("time", p.consent_at)])}</dd>
+                            })}
                         </dl>
                         {(progress.reviews.len() > 1).then(|| view! {
                             <h3 class="mb-2 font-semibold">{t_string!(i18n, track.reviews).to_string()}</h3>

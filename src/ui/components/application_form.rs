@@ -38,6 +38,12 @@ pub struct FormModel {
     pub required_label: String,
     pub optional_label: String,
     pub select_placeholder: String,
+    /// For a signed-in citizen: the server function that keeps the answers in their
+    /// account as they type (so another device can continue), and what to say once
+    /// it has. None when signed out: the device alone keeps them.
+    pub sync: Option<(String, String)>,
+    /// More hidden fields to send (the question number of the handheld form).
+    pub hidden: Vec<(String, String)>,
 }
 
 fn dom_id(name: &str) -> String {
@@ -102,7 +108,8 @@ mod on_device {
 
 #[island]
 pub fn ApplicationForm(model: FormModel) -> impl IntoView {
-    let FormModel { action, service_code, draft_id, today, fields, messages, error_summary_title, submit_label, required_label, optional_label, select_placeholder } = model;
+    let FormModel { action, service_code, draft_id, today, fields, messages, error_summary_title, submit_label, required_label, optional_label, select_placeholder, sync, hidden } =
+        model;
     let today = Date::parse_iso(&today).unwrap_or_else(|| Date::new(2000, 1, 1).expect("valid date"));
     let show_summary = RwSignal::new(fields.iter().any(|f| f.error.is_some()));
     let values = RwSignal::new(fields.iter().map(|f| f.value.clone()).collect::<Vec<_>>());
@@ -127,10 +134,60 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
     let keep_on_device = move || {
         #[cfg(feature = "hydrate")]
         {
-            let answers: Vec<(String, String)> = fields.with_value(|f| {
-                values.with_untracked(|v| f.iter().zip(v).filter(|(_, value)| !value.is_empty()).map(|(x, value)| (x.definition.name.clone(), value.clone())).collect())
+            // Over what is kept already: the handheld form shows one question at a time.
+            device_key.with_value(|k| {
+                let mut kept = on_device::load(k);
+                fields.with_value(|f| {
+                    values.with_untracked(|v| {
+                        for (x, value) in f.iter().zip(v) {
+                            kept.retain(|(name, _)| *name != x.definition.name);
+                            if !value.is_empty() {
+                                kept.push((x.definition.name.clone(), value.clone()));
+                            }
+                        }
+                    })
+                });
+                on_device::save(k, &kept);
             });
-            device_key.with_value(|k| on_device::save(k, &answers));
+        }
+    };
+
+    // Signed in: a moment after the typing stops, the answers go to the account.
+    let (sync_path, synced_label) = sync.map_or((None, String::new()), |(path, label)| (Some(path), label));
+    let server_draft = RwSignal::new(draft_id.clone());
+    let synced = RwSignal::new(false);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let sync_round = StoredValue::new(0u32);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let (sync_path, sync_service) = (StoredValue::new(sync_path), StoredValue::new(service_code.clone()));
+    let keep_in_account = move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(path) = sync_path.get_value() {
+            let this = sync_round.get_value().wrapping_add(1);
+            sync_round.set_value(this);
+            synced.set(false);
+            set_timeout(
+                move || {
+                    if sync_round.get_value() != this {
+                        return;
+                    }
+                    let mut body = format!("service={}&draft={}", crate::ui::encode_query(&sync_service.get_value()), server_draft.get_untracked().unwrap_or_default());
+                    fields.with_value(|f| {
+                        values.with_untracked(|v| {
+                            for (x, value) in f.iter().zip(v) {
+                                body.push_str(&format!("&{}={}", crate::ui::encode_query(&format!("answers[{}]", x.definition.name)), crate::ui::encode_query(value)));
+                            }
+                        })
+                    });
+                    leptos::task::spawn_local(async move {
+                        if let Some(id) = send_to_account(&path, body).await {
+                            server_draft.set(Some(id));
+                            synced.set(sync_round.get_value() == this);
+                        }
+                    });
+                },
+                std::time::Duration::from_millis(1_200),
+            );
         }
     };
 
@@ -235,6 +292,7 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
                 let on_input = move |ev: leptos::ev::Event| {
                     values.update(|v| v[i] = event_target_value(&ev));
                     keep_on_device();
+                    keep_in_account();
                     // Once a message shows, it follows the typing, so it clears as soon as the answer is right.
                     if errors.with_untracked(|e| e[i].is_some()) {
                         check(i);
@@ -301,9 +359,27 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         <form method="post" action=action novalidate on:submit=on_submit data-hydrated=move || hydrated.get().then_some("true")>
             {summary}
             <input type="hidden" name="service" value=service_code/>
-            {draft_id.map(|d| view! { <input type="hidden" name="draft" value=d/> })}
+            // Kept up to date when the account sync creates the draft.
+            <input type="hidden" name="draft" value=move || server_draft.get().unwrap_or_default()/>
+            {hidden.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
             {field_views}
+            <p class="field-hint min-h-6" role="status" data-testid="synced">{move || synced.get().then(|| synced_label.clone())}</p>
             <button type="submit" class="btn-primary">{submit_label}</button>
         </form>
+    }
+}
+
+/// Sends the answers to the account; the draft's id, or None when it did not go
+/// (offline, signed out meanwhile): the device still has them.
+#[cfg(feature = "hydrate")]
+async fn send_to_account(path: &str, body: String) -> Option<String> {
+    let request = gloo_net::http::Request::post(path)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "application/json")
+        .body(body)
+        .ok()?;
+    match request.send().await {
+        Ok(answer) if answer.ok() => answer.json::<String>().await.ok(),
+        _ => None,
     }
 }
