@@ -112,6 +112,8 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
                     delivery: &portal::domain::delivery::Delivery::Online,
                     citizen_id: None,
                     proxy: None,
+                    fee: portal::domain::fee::CaseFee::NONE,
+                    waiver: None,
                     at: 1_795_363_200_000 + i as i64,
                 })
                 .await

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod files;
 pub mod licences;
 pub mod lookup;
+pub mod payments;
 pub mod staff;
 
 use leptos::server_fn::codec::JsonEncoding;
@@ -163,6 +164,15 @@ pub mod ssr {
             return Ok(None);
         };
         st.store.citizen(id).await.map_err(|e| internal("loading citizen", e))
+    }
+
+    /// Whether this browser holds the case as its applicant: it filed it, its
+    /// signed-in account holds it, or it passed the lookup for it.
+    pub async fn applicant_holds(case: &crate::server::store::CaseRecord) -> Result<bool, ApiError> {
+        if applicant_owner(false).as_deref() == Some(case.owner_hash.as_str()) || has_case_access(case.id) {
+            return Ok(true);
+        }
+        Ok(case.citizen_id.is_some() && current_citizen().await?.map(|c| c.id) == case.citizen_id)
     }
 
     /// The language the visitor reads the portal in (`zh-Hans` or `en`).

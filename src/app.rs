@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/track/:tracking/correct") view=citizen::correction_page::CorrectionPage ssr=SsrMode::Async/>
                         <Route path=path!("/verify/:code") view=citizen::verify_page::VerifyPage ssr=SsrMode::Async/>
                         <Route path=path!("/me") view=citizen::me_page::MePage ssr=SsrMode::Async/>
+                        <Route path=path!("/pay/sandbox/:reference") view=citizen::checkout_page::CheckoutPage ssr=SsrMode::Async/>
                         <Route path=path!("/demo/messages") view=citizen::demo_messages_page::DemoMessagesPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/login") view=admin::login_page::LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::queue_page::QueuePage ssr=SsrMode::Async/>

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod correction;
 pub mod deadline;
 pub mod delivery;
+pub mod fee;
 pub mod form;
 pub mod ids;
 pub mod licence;

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod guard;
 pub mod licences;
 pub mod notify;
+pub mod payments;
 pub mod router;
 pub mod settings;
 pub mod state;

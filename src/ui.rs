@@ -154,6 +154,7 @@ pub fn event_label(i18n: I18n, kind: crate::domain::case::EventKind, department:
         K::ReviewRejected => t_string!(i18n, review.rejected).to_string(),
         K::MaterialViewed => t_string!(i18n, review.material_viewed).to_string(),
         K::Claimed => t_string!(i18n, account.claimed_event).to_string(),
+        K::Payment => t_string!(i18n, fee.event).to_string(),
     };
     let what = match department {
         Some(d) => format!("{}：{what}", d.get(lang())),

@@ -72,6 +72,9 @@ pub struct ReceiptView {
     /// `/track?number=…`: the lookup, number filled in. The QR code holds it as a full URL.
     pub lookup_path: String,
     pub qr_svg: String,
+    pub fee: crate::domain::fee::CaseFee,
+    /// The basis of a waived fee (政府免单).
+    pub waiver: Option<Text>,
 }
 
 #[cfg(feature = "ssr")]
@@ -368,6 +371,8 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
             delivery: &delivery,
             citizen_id: if proxy.is_some() { None } else { citizen.map(|c| c.id).or(d.citizen_id) },
             proxy: proxy.as_ref().map(|p| crate::server::store::ProxyFiling { agent: &p.agent, consent: &p.consent }),
+            fee: crate::domain::fee::CaseFee::at_submission(item.charge.as_ref()),
+            waiver: item.charge.as_ref().and_then(|c| c.waived.as_ref()).map(|basis| basis.zh.as_str()),
             at: clock::now_ms(),
         })
         .await
@@ -413,5 +418,7 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
         materials,
         lookup_path,
         qr_svg,
+        fee: case.fee,
+        waiver: item.charge.as_ref().and_then(|c| c.waived.clone()),
     })
 }

@@ -194,7 +194,7 @@ pub async fn view_material(State(st): State<AppState>, Path(id): Path<i64>, head
         Err(e) => return unavailable("viewing material: reviews", e),
     };
     let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
-    let facts = CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts };
+    let facts = CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts, payment_due: case.fee.status.holds_issuance() };
     if staff.scope.sight(&facts) == Sight::None {
         return StatusCode::NOT_FOUND.into_response();
     }

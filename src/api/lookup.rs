@@ -48,6 +48,9 @@ pub struct CaseProgress {
     pub record_check: Option<RecordCheck>,
     /// Filed by a proxy agent (代办) with the applicant's consent.
     pub proxy: Option<crate::api::agent::ProxyView>,
+    pub fee: crate::domain::fee::CaseFee,
+    /// The basis of a waived fee (政府免单).
+    pub waiver: Option<Text>,
 }
 
 /// Whether a case's audit chain is intact.
@@ -174,7 +177,7 @@ pub(crate) mod ssr {
         Ok(CaseProgress {
             tracking_number: case.tracking_number.to_string(),
             tracking_plain: case.tracking_number.as_str().to_owned(),
-            service_name: item.map(|i| i.name).unwrap_or_default(),
+            service_name: item.as_ref().map(|i| i.name.clone()).unwrap_or_default(),
             status: case.status,
             steps: events
                 .into_iter()
@@ -204,6 +207,8 @@ pub(crate) mod ssr {
                 Some((agent, consent)) => Some(crate::api::agent::ssr::proxy_view(st, agent, consent).await?),
                 None => None,
             },
+            fee: case.fee,
+            waiver: item.as_ref().and_then(|i| i.charge.as_ref()).and_then(|c| c.waived.clone()),
         })
     }
 }

@@ -224,6 +224,7 @@ pub struct StaffCaseView {
     pub calendar_warning: bool,
     /// Filed by a proxy agent (代办) with the resident's consent.
     pub proxy: Option<crate::api::agent::ProxyView>,
+    pub fee: crate::domain::fee::CaseFee,
 }
 
 #[cfg(feature = "ssr")]
@@ -255,7 +256,7 @@ pub(crate) mod ssr {
         let case = store.case_by_tracking(&number).await.map_err(|e| internal("case", e))?.ok_or(ApiError::NotFound)?;
         let reviews = store.case_reviews(case.id).await.map_err(|e| internal("case reviews", e))?;
         let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
-        let facts = CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts };
+        let facts = CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts, payment_due: case.fee.status.holds_issuance() };
         match me.scope.sight(&facts) {
             Sight::None => Err(ApiError::NotFound),
             sight => Ok((case, reviews, sight)),
@@ -264,7 +265,7 @@ pub(crate) mod ssr {
 
     pub fn actions_of(me: &Staff, case: &CaseRecord, reviews: &[ReviewRecord]) -> Vec<CaseAction> {
         let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
-        me.scope.actions(&CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts })
+        me.scope.actions(&CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts, payment_due: case.fee.status.holds_issuance() })
     }
 }
 
@@ -547,6 +548,7 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
     };
     Ok(StaffCaseView {
         proxy,
+        fee: case.fee,
         me: ssr::staff_view(store, &me).await?,
         actions,
         tracking_display: case.tracking_number.to_string(),
@@ -717,10 +719,26 @@ pub async fn decide_case(
     match store.record_step(&step).await {
         Ok(ended) => {
             tracing::info!(tracking = %number, action = action.code(), by = %me.username, ended = ended.code(), "case decided");
+            // A case that ends without a result gives a paid fee back.
+            if case.fee.status.after(ended) != case.fee.status {
+                refund(&st, case.id).await?;
+            }
             back(&format!("done={}", action.code()));
         }
         Err(StoreError::Conflict) => back("error=not_allowed_now"),
         Err(e) => return Err(internal("recording decision", e)),
+    }
+    Ok(())
+}
+
+/// Refunds a case's paid fee through the gateway, then records it.
+#[cfg(feature = "ssr")]
+async fn refund(st: &crate::server::AppState, case_id: i64) -> Result<(), ApiError> {
+    use super::ssr::internal;
+    let paid = st.store.paid_payment_of_case(case_id).await.map_err(|e| internal("finding payment", e))?;
+    if let Some(p) = paid {
+        crate::server::payments::gateway().refund(&p.reference, p.amount_fen).map_err(|e| internal("refunding", e))?;
+        st.store.refund_case_fee(case_id, crate::server::clock::now_ms()).await.map_err(|e| internal("recording refund", e))?;
     }
     Ok(())
 }

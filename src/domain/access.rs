@@ -37,6 +37,8 @@ pub struct CaseFacts<'a> {
     pub accepted: bool,
     pub site_path: &'a str,
     pub reviews: &'a [ReviewPart],
+    /// A fee is due and unpaid: the result waits for it.
+    pub payment_due: bool,
 }
 
 /// How much of a case a staff member may see.
@@ -112,7 +114,7 @@ impl StaffScope {
             }
         }
         let issuing = self.has(Role::Admin) || (self.has(Role::IssuingClerk) && self.at_site_of(case));
-        if issuing && case.status == CaseStatus::Approved {
+        if issuing && case.status == CaseStatus::Approved && !case.payment_due {
             allowed.push(A::Issue);
         }
         allowed.retain(|a| case.status.after(*a, case.accepted).is_some());
@@ -162,7 +164,7 @@ mod tests {
     #[test]
     fn a_window_clerk_takes_intake_at_their_site_and_below_only() {
         let reviews = [];
-        let case = CaseFacts { status: S::Submitted, accepted: false, site_path: TOWN, reviews: &reviews };
+        let case = CaseFacts { status: S::Submitted, accepted: false, site_path: TOWN, reviews: &reviews, payment_due: false };
         let centre = staff(&[Role::WindowClerk], None, Some(CENTRE));
         assert_eq!(centre.actions(&case), vec![A::Accept, A::RequestCorrection, A::Refuse]);
         assert_eq!(centre.sight(&case), Sight::Whole);
@@ -174,7 +176,7 @@ mod tests {
     #[test]
     fn a_reviewer_sees_and_decides_only_their_departments_part() {
         let reviews = parts(&[("market", ReviewStatus::Pending), ("tax", ReviewStatus::Approved)]);
-        let case = CaseFacts { status: S::UnderReview, accepted: true, site_path: CENTRE, reviews: &reviews };
+        let case = CaseFacts { status: S::UnderReview, accepted: true, site_path: CENTRE, reviews: &reviews, payment_due: false };
         let market = staff(&[Role::Reviewer], Some("market"), None);
         assert_eq!(market.sight(&case), Sight::Department("market".into()));
         assert_eq!(market.actions(&case), vec![A::StartReview, A::Approve, A::RequestCorrection, A::Reject]);
@@ -190,7 +192,7 @@ mod tests {
         let reviews = parts(&[("market", ReviewStatus::Pending)]);
         let sup = staff(&[Role::Supervisor], None, Some(CENTRE));
         for status in S::ALL {
-            let case = CaseFacts { status, accepted: true, site_path: TOWN, reviews: &reviews };
+            let case = CaseFacts { status, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false };
             assert_eq!(sup.sight(&case), Sight::Whole);
             assert!(sup.actions(&case).is_empty(), "{status:?}");
         }
@@ -201,17 +203,20 @@ mod tests {
     #[test]
     fn issuing_needs_an_approved_case_at_the_clerks_site() {
         let reviews = parts(&[("market", ReviewStatus::Approved)]);
-        let case = CaseFacts { status: S::Approved, accepted: true, site_path: TOWN, reviews: &reviews };
+        let case = CaseFacts { status: S::Approved, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false };
         assert_eq!(staff(&[Role::IssuingClerk], None, Some(TOWN)).actions(&case), vec![A::Issue]);
         assert!(staff(&[Role::IssuingClerk], None, Some("/gulou/wenquan/")).actions(&case).is_empty());
         assert!(staff(&[Role::WindowClerk], None, Some(TOWN)).actions(&case).is_empty());
+        // The result waits for an unpaid fee.
+        let unpaid = CaseFacts { payment_due: true, ..case };
+        assert!(staff(&[Role::IssuingClerk], None, Some(TOWN)).actions(&unpaid).is_empty());
     }
 
     #[test]
     fn one_person_can_hold_several_roles() {
         let both = staff(&[Role::WindowClerk, Role::IssuingClerk], None, Some(CENTRE));
         let reviews = [];
-        let submitted = CaseFacts { status: S::Submitted, accepted: false, site_path: CENTRE, reviews: &reviews };
+        let submitted = CaseFacts { status: S::Submitted, accepted: false, site_path: CENTRE, reviews: &reviews, payment_due: false };
         let approved = CaseFacts { status: S::Approved, ..submitted };
         assert!(both.may_act(&submitted, A::Accept));
         assert!(both.may_act(&approved, A::Issue));
@@ -223,7 +228,7 @@ mod tests {
         let agent = staff(&[Role::ProxyAgent], None, Some("/gulou/dongjie/sanfang/"));
         let reviews = parts(&[("market", ReviewStatus::Pending)]);
         for status in S::ALL {
-            let case = CaseFacts { status, accepted: true, site_path: "/gulou/dongjie/sanfang/", reviews: &reviews };
+            let case = CaseFacts { status, accepted: true, site_path: "/gulou/dongjie/sanfang/", reviews: &reviews, payment_due: false };
             assert_eq!(agent.sight(&case), Sight::None, "{status:?}");
             assert!(agent.actions(&case).is_empty(), "{status:?}");
         }
@@ -236,7 +241,7 @@ mod tests {
     fn the_admin_keeps_the_front_and_back_windows_but_departments_decide() {
         let reviews = parts(&[("market", ReviewStatus::Pending)]);
         let admin = staff(&[Role::Admin], None, None);
-        let case = CaseFacts { status: S::UnderReview, accepted: true, site_path: TOWN, reviews: &reviews };
+        let case = CaseFacts { status: S::UnderReview, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false };
         assert!(admin.actions(&case).is_empty(), "reviews belong to the department");
         assert!(admin.can(Capability::EditCalendar));
     }

@@ -75,16 +75,19 @@ pub enum EventKind {
     /// The applicant's account took a case filed without signing in, by the
     /// verified mobile number the case was filed with.
     Claimed,
+    /// The fee was paid, a payment failed, the fee was refunded or waived.
+    Payment,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Transition,
         EventKind::ReviewStarted,
         EventKind::ReviewApproved,
         EventKind::ReviewRejected,
         EventKind::MaterialViewed,
         EventKind::Claimed,
+        EventKind::Payment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -95,6 +98,7 @@ impl EventKind {
             EventKind::ReviewRejected => "review_rejected",
             EventKind::MaterialViewed => "material_viewed",
             EventKind::Claimed => "claimed",
+            EventKind::Payment => "payment",
         }
     }
 

@@ -114,6 +114,9 @@ pub struct ServiceItem {
     /// The e-licence an approved case issues, if any.
     #[serde(default)]
     pub licence: Option<super::licence::LicenceSpec>,
+    /// What the item charges, paid online (or waived); free when absent.
+    #[serde(default)]
+    pub charge: Option<super::fee::Charge>,
 }
 
 /// What is wrong with a catalog entry, naming the field as a path
@@ -169,6 +172,9 @@ impl ServiceItem {
         }
         if self.handling_depth == HandlingDepth::FullyOnline && self.guide.onsite_visits > 0 {
             problem("guide.onsite_visits", "must be 0 for a fully online item");
+        }
+        if self.charge.as_ref().is_some_and(|c| c.amount_fen == 0) {
+            problem("charge.amount_fen", "must be more than 0 (leave [charge] out for a free item)");
         }
         if self.guide.conditions.is_empty() {
             problem("guide.conditions", "must list at least one condition");
@@ -317,6 +323,7 @@ pub(crate) mod tests {
             },
             reviewing_departments: vec![],
             licence: None,
+            charge: None,
         }
     }
 

@@ -110,6 +110,8 @@ mod tests {
                 delivery: &Delivery::Online,
                 citizen_id: None,
                 proxy: None,
+                fee: crate::domain::fee::CaseFee::NONE,
+                waiver: None,
                 at: clock::now_ms(),
             })
             .await

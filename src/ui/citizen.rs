@@ -2,6 +2,7 @@
 
 pub mod answers_page;
 pub mod catalog_page;
+pub mod checkout_page;
 pub mod check_page;
 pub mod correction_page;
 pub mod demo_messages_page;

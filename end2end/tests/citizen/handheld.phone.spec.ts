@@ -246,4 +246,26 @@ test.describe("one question per screen", () => {
     }
     await expect(page).toHaveURL(MATERIALS_URL);
   });
+
+  test("an answer typed on the phone survives a reload and a closed tab", async ({ page, context }) => {
+    const answers = validHltAnswers(uniqueName("重载")) as Record<string, string>;
+    const live = (p: typeof page) => expect(p.locator('form[data-hydrated="true"]')).toHaveCount(1);
+    await page.goto("/m/services/HLT-0001/apply");
+    await live(page);
+    await answerQuestion(page, 1, answers[hltItem.fields[0].name]);
+    await questionCounter(page, 2);
+    await live(page);
+    const second = hltItem.fields[1].name;
+    // Typed, not sent.
+    await page.locator(`#field-${second}`).fill(answers[second]);
+    await page.reload();
+    await live(page);
+    await expect(page.locator(`#field-${second}`)).toHaveValue(answers[second]);
+    const here = page.url();
+    await page.close();
+    const again = await context.newPage();
+    await again.goto(here);
+    await live(again);
+    await expect(again.locator(`#field-${second}`)).toHaveValue(answers[second]);
+  });
 });

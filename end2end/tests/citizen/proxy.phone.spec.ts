@@ -80,8 +80,12 @@ test("a proxy agent files for a resident with the resident's consent", async ({ 
   await phone.goto(`/m/track?number=${tracking.replace(/-/g, "")}&phone=${resident.slice(7)}`);
   await expect(phone.getByTestId("filed-by-proxy")).toContainText(STAFF.agent.displayName);
   await expect(phone.getByRole("region", { name: zh.track.result_title })).toContainText(zh.actor.proxy);
-  // The acceptance message went to the resident's number, as if they had filed.
-  await expect(phone.getByTestId("messages")).toContainText(hltItem.name);
+  // The acceptance message went to the resident's number, as if they had filed
+  // (the outbox worker delivers it a moment after the decision: look again).
+  await expect(async () => {
+    await phone.reload();
+    await expect(phone.getByTestId("messages")).toContainText(hltItem.name, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await checkA11y(phone, { label: "/m/track filed by proxy" });
   await own.close();
 });

@@ -8,6 +8,7 @@ use crate::domain::case::{CaseStatus, EventKind};
 use crate::domain::correction::CorrectionRequest;
 use crate::domain::deadline::Deadline;
 use crate::domain::delivery::Delivery;
+use crate::domain::fee::{CaseFee, PaymentStatus};
 use crate::domain::ids::TrackingNumber;
 use crate::domain::review::{ReviewOutcome, ReviewStatus, aggregate};
 use std::collections::BTreeMap;
@@ -32,6 +33,10 @@ pub struct NewCase<'a> {
     pub citizen_id: Option<i64>,
     /// Filed by a proxy agent (代办) for the applicant.
     pub proxy: Option<ProxyFiling<'a>>,
+    /// The fee and where it stands (free, unpaid, waived).
+    pub fee: CaseFee,
+    /// The basis of a waived fee (政府免单), recorded in the case's chain.
+    pub waiver: Option<&'a str>,
     pub at: i64,
 }
 
@@ -71,6 +76,7 @@ pub struct CaseRecord {
     pub citizen_id: Option<i64>,
     /// The proxy agent who filed it, and the resident's consent.
     pub proxy: Option<(String, crate::domain::proxy::Consent)>,
+    pub fee: CaseFee,
 }
 
 impl CaseRecord {
@@ -287,12 +293,12 @@ pub struct QueueRow {
 
 const CASE_COLUMNS: &str = "id, tracking_number, draft_id, owner_hash, service_code, department, applicant_name, \
      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, accepted_on, promised_days, \
-     paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent";
+     paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status";
 
 type CaseRow = (
     (i64, String, String, String, String, String, String, String, String, String, i64, i64),
     (String, String, String, Option<String>, i64, i64, Option<String>, Option<String>, Option<String>, bool, Option<String>),
-    (Option<i64>, Option<String>, Option<String>),
+    (Option<i64>, Option<String>, Option<String>, i64, String),
 );
 
 fn date_of(what: &str, s: &str) -> StoreResult<Date> {
@@ -308,7 +314,7 @@ fn tracking_of(tn: &str) -> StoreResult<TrackingNumber> {
 }
 
 fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
-    let ((id, tn, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone, answers, status, submitted_at, updated_at), rest, (citizen_id, proxy_agent, proxy_consent)) = row;
+    let ((id, tn, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone, answers, status, submitted_at, updated_at), rest, (citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status)) = row;
     let (site_path, locale, delivery, accepted_on, promised_days, paused_days, paused_on, due_on, yellow_on, due_provisional, correction) = rest;
     let deadline = match (opt_date("accepted_on", accepted_on)?, opt_date("due_on", due_on)?, opt_date("yellow_on", yellow_on)?) {
         (Some(accepted_on), Some(due), Some(yellow_from)) => Some(Deadline {
@@ -346,10 +352,14 @@ fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
             }
             _ => None,
         },
+        fee: CaseFee {
+            amount_fen: u32::try_from(fee_fen).map_err(|_| corrupt(format!("case {id} fee {fee_fen}")))?,
+            status: PaymentStatus::from_code(&payment_status).ok_or_else(|| corrupt(format!("case {id} payment status `{payment_status}`")))?,
+        },
     })
 }
 
-/// Splits the 26 columns into three tuples sqlx can decode (it decodes up to 16).
+/// Splits the 28 columns into three tuples sqlx can decode (it decodes up to 16).
 macro_rules! fetch_case {
     ($pool:expr, $sql:expr, $value:expr) => {{
         use sqlx::Row;
@@ -365,7 +375,7 @@ macro_rules! fetch_case {
                     r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?,
                     r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?,
                 ),
-                (r.try_get(23)?, r.try_get(24)?, r.try_get(25)?),
+                (r.try_get(23)?, r.try_get(24)?, r.try_get(25)?, r.try_get(26)?, r.try_get(27)?),
             )),
         }
     }};
@@ -413,13 +423,14 @@ impl Store {
             let case_id: i64 = sqlx::query_scalar(
                 "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name,
                      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, phone_last4, stage,
-                     citizen_id, proxy_agent, proxy_consent)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+                     citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
             )
             .bind(tracking.as_str()).bind(&new.draft.id).bind(&new.draft.owner_hash).bind(&new.draft.service_code)
             .bind(new.department).bind(new.applicant_name).bind(new.applicant_phone).bind(&answers)
             .bind(CaseStatus::Submitted.code()).bind(new.at).bind(new.site_path).bind(new.locale).bind(&delivery).bind(&last4)
             .bind(Stage::Intake.code()).bind(new.citizen_id).bind(new.proxy.map(|p| p.agent)).bind(proxy_consent.as_deref())
+            .bind(i64::from(new.fee.amount_fen)).bind(new.fee.status.code())
             .fetch_one(&mut *tx).await?;
             // A proxy filing is the agent's act, in the chain under their name.
             let (actor, note) = match &new.proxy {
@@ -427,6 +438,10 @@ impl Store {
                 None => ("applicant".to_owned(), String::new()),
             };
             append_case_event!(tx, case_id, EventKind::Transition.code(), new.at, &actor, "", None, CaseStatus::Submitted.code(), &note);
+            if let Some(basis) = new.waiver {
+                let note = format!("waived {}: {basis}", crate::domain::fee::yuan(new.fee.amount_fen));
+                append_case_event!(tx, case_id, EventKind::Payment.code(), new.at, "system", "", Some(CaseStatus::Submitted.code()), CaseStatus::Submitted.code(), &note);
+            }
             tx.commit().await
         }.await);
         match inserted {
@@ -446,6 +461,12 @@ impl Store {
 
     pub async fn case_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<CaseRecord>> {
         self.case_where("tracking_number", tracking.as_str()).await
+    }
+
+    pub async fn case_by_id(&self, id: i64) -> StoreResult<Option<CaseRecord>> {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1");
+        let row: Option<CaseRow> = on_pool!(self, pool => fetch_case!(pool, &sql, id));
+        row.map(case_from_row).transpose()
     }
 
     pub async fn case_by_draft(&self, draft_id: &str) -> StoreResult<Option<CaseRecord>> {

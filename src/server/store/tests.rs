@@ -54,25 +54,29 @@ fn draft(id: &str) -> Draft {
     Draft { id: id.into(), owner_hash: "owner".into(), service_code: "CIV-0001".into(), answers, created_at: 10, updated_at: 10, citizen_id: None }
 }
 
+/// A submission of draft `d` by 王小明 at the district centre, free, without an
+/// account; tests change what they are about with `..new_case(…)`.
+fn new_case<'a>(d: &'a Draft, at: i64) -> NewCase<'a> {
+    NewCase {
+        draft: d,
+        region: "350102",
+        department: "civil",
+        applicant_name: "王小明",
+        applicant_phone: "13800138000",
+        answers: &d.answers,
+        site_path: "/gulou/",
+        locale: "zh-Hans",
+        delivery: &Delivery::Online,
+        citizen_id: None,
+        proxy: None,
+        fee: crate::domain::fee::CaseFee::NONE,
+        waiver: None,
+        at,
+    }
+}
+
 async fn submit(store: &Store, d: &Draft, at: i64) -> CaseRecord {
-    let answers = d.answers.clone();
-    store
-        .submit_case(&NewCase {
-            draft: d,
-            region: "350102",
-            department: "civil",
-            applicant_name: "王小明",
-            applicant_phone: "13800138000",
-            answers: &answers,
-            site_path: "/gulou/",
-            locale: "zh-Hans",
-            delivery: &Delivery::Online,
-            citizen_id: None,
-            proxy: None,
-            at,
-        })
-        .await
-        .unwrap()
+    store.submit_case(&new_case(d, at)).await.unwrap()
 }
 
 #[tokio::test]
@@ -547,23 +551,7 @@ async fn an_account_holds_its_cases_drafts_licences_and_claims_by_verified_numbe
         store.save_draft(&stranger).await.unwrap();
         assert_eq!(store.draft("d-synced").await.unwrap().unwrap().answers.get("note").map(String::as_str), Some("from b"));
         assert_eq!(store.drafts_of_citizen(citizen.id, 10).await.unwrap().iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), vec!["d-synced"]);
-        let case = store
-            .submit_case(&NewCase {
-                draft: &stored,
-                region: "350102",
-                department: "civil",
-                applicant_name: "王小明",
-                applicant_phone: "13800138000",
-                answers: &BTreeMap::new(),
-                site_path: "/gulou/",
-                locale: "zh-Hans",
-                delivery: &Delivery::Online,
-                citizen_id: Some(citizen.id),
-                proxy: None,
-                at: 400,
-            })
-            .await
-            .unwrap();
+        let case = store.submit_case(&NewCase { citizen_id: Some(citizen.id), ..new_case(&stored, 400) }).await.unwrap();
         assert!(store.drafts_of_citizen(citizen.id, 10).await.unwrap().is_empty(), "a submitted draft is no longer unfinished");
         let mine: Vec<String> = store.cases_of_citizen(citizen.id, 10).await.unwrap().into_iter().map(|c| c.tracking_number.to_string()).collect();
         assert_eq!(mine, vec![case.tracking_number.to_string(), anonymous.tracking_number.to_string()], "newest first");
@@ -583,20 +571,7 @@ async fn a_proxy_filing_carries_the_agent_and_the_consent_into_the_case_and_its_
         assert_eq!(store.draft_proxy("d-proxy").await.unwrap(), Some(proxy.clone()), "{}", store.engine());
         assert_eq!(store.draft_proxy("no-such").await.unwrap(), None);
         let case = store
-            .submit_case(&NewCase {
-                draft: &d,
-                region: "350102",
-                department: "civil",
-                applicant_name: "王小明",
-                applicant_phone: "13800138000",
-                answers: &BTreeMap::new(),
-                site_path: "/gulou/dongjie/",
-                locale: "zh-Hans",
-                delivery: &Delivery::Online,
-                citizen_id: None,
-                proxy: Some(ProxyFiling { agent: "agent01", consent: &consent }),
-                at: 100,
-            })
+            .submit_case(&NewCase { site_path: "/gulou/dongjie/", proxy: Some(ProxyFiling { agent: "agent01", consent: &consent }), ..new_case(&d, 100) })
             .await
             .unwrap();
         assert_eq!(case.proxy, Some(("agent01".to_owned(), consent.clone())));
@@ -607,5 +582,42 @@ async fn a_proxy_filing_carries_the_agent_and_the_consent_into_the_case_and_its_
         assert!(store.cases_filed_by("agent02", 10).await.unwrap().is_empty());
         // The resident can still claim it with their verified number.
         assert_eq!(store.claimable_cases("13800138000", 10).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_fee_is_paid_after_a_failed_attempt_once_only_and_refunded_in_the_record() {
+    use crate::domain::fee::{CaseFee, PaymentOutcome, PaymentStatus};
+    for store in stores().await {
+        seeded(&store).await;
+        let d = draft("d-fee");
+        store.save_draft(&d).await.unwrap();
+        let fee = CaseFee { amount_fen: 8000, status: PaymentStatus::Unpaid };
+        let case = store.submit_case(&NewCase { fee, ..new_case(&d, 100) }).await.unwrap();
+        assert_eq!(case.fee, CaseFee { amount_fen: 8000, status: PaymentStatus::Unpaid }, "{}", store.engine());
+        store.start_payment(case.id, "ref-1", 8000, "/receipt/x", 200).await.unwrap();
+        assert!(store.settle_payment("ref-1", PaymentOutcome::Failed, 210).await.unwrap());
+        assert!(!store.settle_payment("ref-1", PaymentOutcome::Paid, 211).await.unwrap(), "a settled attempt stays settled");
+        assert_eq!(store.case_by_id(case.id).await.unwrap().unwrap().fee.status, PaymentStatus::Unpaid);
+        store.start_payment(case.id, "ref-2", 8000, "/receipt/x", 300).await.unwrap();
+        store.start_payment(case.id, "ref-3", 8000, "/receipt/x", 301).await.unwrap();
+        assert!(store.settle_payment("ref-2", PaymentOutcome::Paid, 310).await.unwrap());
+        assert!(!store.settle_payment("ref-3", PaymentOutcome::Paid, 311).await.unwrap(), "{}: paid once, not twice", store.engine());
+        assert_eq!(store.case_by_id(case.id).await.unwrap().unwrap().fee.status, PaymentStatus::Paid);
+        assert_eq!(store.paid_payment_of_case(case.id).await.unwrap().map(|p| p.reference), Some("ref-2".into()));
+        assert!(store.refund_case_fee(case.id, 400).await.unwrap());
+        assert!(!store.refund_case_fee(case.id, 401).await.unwrap());
+        assert_eq!(store.case_by_id(case.id).await.unwrap().unwrap().fee.status, PaymentStatus::Refunded);
+        let notes: Vec<String> = store.case_events(case.id).await.unwrap().into_iter().filter(|e| e.kind == EventKind::Payment).map(|e| e.note).collect();
+        assert_eq!(notes, vec!["payment failed (ref-1)", "paid 80.00 (ref-2)", "refunded 80.00"]);
+        assert!(store.verify_case_chain(case.id).await.unwrap().is_ok());
+        // 政府免单: recorded as waived, with its basis, in the record.
+        let d2 = draft("d-waived");
+        store.save_draft(&d2).await.unwrap();
+        let fee = CaseFee { amount_fen: 30000, status: PaymentStatus::Waived };
+        let waived = store.submit_case(&NewCase { fee, waiver: Some("区财政承担"), ..new_case(&d2, 100) }).await.unwrap();
+        assert_eq!(waived.fee.status, PaymentStatus::Waived);
+        let last = store.case_events(waived.id).await.unwrap().pop().unwrap();
+        assert_eq!((last.kind, last.note.as_str()), (EventKind::Payment, "waived 300.00: 区财政承担"));
     }
 }

@@ -99,6 +99,10 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
             <dt>{t_string!(i18n, admin.col_submitted).to_string()}</dt><dd>{v.submitted_at.clone()}</dd>
             <dt>{t_string!(i18n, admin.col_site).to_string()}</dt><dd>{v.site.get(lang).to_owned()}</dd>
             <dt>{t_string!(i18n, delivery.title).to_string()}</dt><dd>{delivery}</dd>
+            {(v.fee.status != crate::domain::fee::PaymentStatus::NotRequired).then(|| view! {
+                <dt>{t_string!(i18n, fee.title).to_string()}</dt>
+                <dd data-testid="case-fee">{fill_template(&t_string!(i18n, fee.amount).to_string(), &[("amount", crate::domain::fee::yuan(v.fee.amount_fen))])}" · "{crate::ui::components::fee_panel::payment_label(i18n, v.fee.status)}</dd>
+            })}
             {v.proxy.clone().map(|p| view! {
                 <dt>{t_string!(i18n, agent.filed_by).to_string()}</dt>
                 <dd data-testid="filed-by-proxy">{fill_template(&t_string!(i18n, agent.filed_by_value).to_string(), &[("agent", p.agent), ("phone", p.consent_phone), ("time", p.consent_at)])}</dd>

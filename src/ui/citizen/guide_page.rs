@@ -37,7 +37,15 @@ fn guide_view(GuideView { item, department }: GuideView) -> impl IntoView {
             {row(t_string!(i18n, guide.statutory).to_string(), days_label(i18n, g.statutory_days))}
             {row(t_string!(i18n, guide.promised).to_string(), days_label(i18n, g.promised_days))}
             {row(t_string!(i18n, guide.visits).to_string(), fill_template(&t_string!(i18n, guide.visits_count).to_string(), &[("n", g.onsite_visits.to_string())]))}
-            {row(t_string!(i18n, guide.fee).to_string(), g.fee.get(lang).to_owned())}
+            <dt>{t_string!(i18n, guide.fee).to_string()}</dt>
+            <dd>
+                {item.charge.as_ref().map(|c| {
+                    let amount = crate::domain::fee::yuan(c.amount_fen);
+                    let line = if c.waived.is_some() { t_string!(i18n, fee.guide_waived).to_string() } else { t_string!(i18n, fee.guide_charge).to_string() };
+                    view! { <span class="badge mb-1" data-testid="guide-charge">{fill_template(&line, &[("amount", amount)])}</span><br/> }
+                })}
+                {g.fee.get(lang).to_owned()}
+            </dd>
             {row(t_string!(i18n, guide.result).to_string(), g.result.get(lang).to_owned())}
             {row(t_string!(i18n, guide.consultation).to_string(), g.consultation_phone.clone())}
             {row(t_string!(i18n, guide.complaint).to_string(), g.complaint_phone.clone())}

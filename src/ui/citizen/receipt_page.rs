@@ -3,22 +3,24 @@
 use crate::api::ApiError;
 use crate::api::applications::{ReceiptView, load_receipt};
 use crate::i18n::*;
+use crate::ui::components::fee_panel::fee_panel;
 use crate::ui::components::print_button::PrintButton;
 use crate::ui::{days_label, lang, load_page};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let data = Resource::new(
-        move || params.read().get("tracking").unwrap_or_default(),
-        |tracking| async move {
+        move || (params.read().get("tracking").unwrap_or_default(), query.read().get("payment")),
+        |(tracking, payment)| async move {
             // Another device's receipt: say how to follow the case instead of "not found".
             match load_receipt(tracking).await {
-                Ok(r) => Ok(Some(r)),
-                Err(ApiError::Forbidden) => Ok(None),
+                Ok(r) => Ok((Some(r), payment)),
+                Err(ApiError::Forbidden) => Ok((None, payment)),
                 Err(e) => Err(e),
             }
         },
@@ -26,7 +28,7 @@ pub fn ReceiptPage() -> impl IntoView {
     load_page(data, receipt_view)
 }
 
-fn receipt_view(receipt: Option<ReceiptView>) -> AnyView {
+fn receipt_view((receipt, payment): (Option<ReceiptView>, Option<String>)) -> AnyView {
     let i18n = use_i18n();
     let lang = lang();
     let Some(r) = receipt else {
@@ -64,6 +66,7 @@ fn receipt_view(receipt: Option<ReceiptView>) -> AnyView {
                 <figcaption class="mt-2 text-sm">{t_string!(i18n, receipt.qr).to_string()}</figcaption>
             </figure>
         </div>
+        {fee_panel(i18n, r.fee, r.waiver.clone(), r.tracking_number.replace('-', ""), "receipt", payment)}
         <h2 class="section-title">{t_string!(i18n, receipt.next_steps).to_string()}</h2>
         <p class="mb-6">{t_string!(i18n, receipt.next_steps_body).to_string()}</p>
         <div class="no-print flex flex-wrap items-center gap-4">

@@ -4,6 +4,7 @@
 use crate::api::lookup::{LookupOutcome, RecordCheck, lookup_case};
 use crate::domain::case::CaseStatus;
 use crate::domain::text::fill_template;
+use crate::ui::components::fee_panel::fee_panel;
 use crate::ui::components::print_button::PrintButton;
 use crate::i18n::*;
 use crate::ui::components::error_summary::ErrorSummary;
@@ -22,6 +23,8 @@ struct Asked {
     resubmitted: bool,
     /// Opened from "my cases": the signed-in account stands in for the phone digits.
     mine: bool,
+    /// Back from the payment gateway: `paid` or `failed`.
+    payment: Option<String>,
 }
 
 #[component]
@@ -35,6 +38,7 @@ pub fn TrackPage() -> impl IntoView {
                 phone: q.get("phone").unwrap_or_default(),
                 verify: q.get("verify").is_some(),
                 mine: q.get("mine").is_some(),
+                payment: q.get("payment"),
                 resubmitted: q.get("resubmitted").is_some(),
             }
         },
@@ -171,6 +175,7 @@ fn track_view((asked, outcome): (Asked, Option<LookupOutcome>)) -> impl IntoView
                             <div class="mt-4 no-print"><PrintButton label=t_string!(i18n, licence.print).to_string()/></div>
                         </section>
                     })}
+                    {fee_panel(i18n, progress.fee, progress.waiver.clone(), progress.tracking_plain.clone(), "track", asked.payment.clone())}
                     {(!progress.messages.is_empty()).then(|| view! {
                         <section class="card mb-6" aria-labelledby="messages-title">
                             <h2 id="messages-title" class="mb-3 text-xl font-semibold">{t_string!(i18n, track.messages).to_string()}</h2>
