@@ -114,6 +114,7 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
                     proxy: None,
                     fee: portal::domain::fee::CaseFee::NONE,
                     waiver: None,
+                    credit: None,
                     at: 1_795_363_200_000 + i as i64,
                 })
                 .await

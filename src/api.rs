@@ -7,6 +7,7 @@ pub mod agent;
 pub mod applications;
 pub mod calendar;
 pub mod catalog;
+pub mod credit;
 #[cfg(feature = "ssr")]
 pub mod files;
 pub mod licences;

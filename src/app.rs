@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=admin::queue_page::QueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/cases/:tracking") view=admin::case_page::StaffCasePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/calendar") view=admin::calendar_page::CalendarPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/credit") view=admin::credit_page::CreditPage ssr=SsrMode::Async/>
                         <Route path=path!("/agent") view=admin::agent_page::AgentPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>

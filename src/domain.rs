@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod correction;
+pub mod credit;
 pub mod deadline;
 pub mod delivery;
 pub mod fee;

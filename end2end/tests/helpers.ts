@@ -421,18 +421,23 @@ export async function prepareApplication(page: Page, applicantName: string): Pro
 }
 
 /**
- * Fills a valid HLT-0001 application already open on its answers step (fresh or a
- * proxy draft), with `phone` as the applicant's number, uploads the materials and
- * sends it. With JavaScript on. Returns the tracking number as shown.
+ * Fills an HLT-0001 application already open on its answers step (fresh or a
+ * proxy draft) with `answers`, uploads the materials and sends it. With
+ * JavaScript on. Returns the tracking number as shown.
  */
-export async function completeApplicationWithPhone(page: Page, applicantName: string, phone: string): Promise<string> {
+export async function completeHltApplication(page: Page, answers: HltAnswers): Promise<string> {
   await waitForFormHydration(page);
-  await fillHltForm(page, { ...validHltAnswers(applicantName), applicant_phone: phone });
+  await fillHltForm(page, answers);
   await continueFromAnswers(page);
   await expect(page).toHaveURL(MATERIALS_URL);
   await uploadRequiredMaterials(page);
   await continueToCheck(page);
   return submitFromCheck(page);
+}
+
+/** The same, valid, with `phone` as the applicant's number. */
+export async function completeApplicationWithPhone(page: Page, applicantName: string, phone: string): Promise<string> {
+  return completeHltApplication(page, { ...validHltAnswers(applicantName), applicant_phone: phone });
 }
 
 /**

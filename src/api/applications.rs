@@ -357,6 +357,14 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
         .handling_site(&st.sites)
         .and_then(|code| st.sites.path(code))
         .ok_or_else(|| internal("submitting", "no district centre in catalog/sites.toml"))?;
+    // The credit lists, by every ID number and credit code answered: the clerk is
+    // warned of a black-listed applicant.
+    let listed = st
+        .store
+        .credit_entries_for(&crate::domain::credit::subjects_of(&item.form, &answers.0))
+        .await
+        .map_err(|e| internal("checking credit lists", e))?;
+    let credit = crate::domain::credit::standing(&listed).map(|e| (e.list, &e.reason));
     let case = st
         .store
         .submit_case(&NewCase {
@@ -373,6 +381,7 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
             proxy: proxy.as_ref().map(|p| crate::server::store::ProxyFiling { agent: &p.agent, consent: &p.consent }),
             fee: crate::domain::fee::CaseFee::at_submission(item.charge.as_ref()),
             waiver: item.charge.as_ref().and_then(|c| c.waived.as_ref()).map(|basis| basis.zh.as_str()),
+            credit,
             at: clock::now_ms(),
         })
         .await

@@ -24,6 +24,7 @@ pub struct StaffView {
     /// The site's name.
     pub site: Option<Text>,
     pub can_edit_calendar: bool,
+    pub can_edit_credit: bool,
 }
 
 /// Queue tabs.
@@ -225,6 +226,8 @@ pub struct StaffCaseView {
     /// Filed by a proxy agent (代办) with the resident's consent.
     pub proxy: Option<crate::api::agent::ProxyView>,
     pub fee: crate::domain::fee::CaseFee,
+    /// The credit list the applicant was found on at submission, and why.
+    pub credit: Option<(crate::domain::credit::CreditList, Text)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -245,6 +248,7 @@ pub(crate) mod ssr {
             department,
             site,
             can_edit_calendar: s.scope.can(crate::domain::access::Capability::EditCalendar),
+            can_edit_credit: s.scope.can(crate::domain::access::Capability::EditCreditLists),
         })
     }
 
@@ -549,6 +553,7 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
     Ok(StaffCaseView {
         proxy,
         fee: case.fee,
+        credit: case.credit.clone(),
         me: ssr::staff_view(store, &me).await?,
         actions,
         tracking_display: case.tracking_number.to_string(),

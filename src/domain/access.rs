@@ -63,6 +63,8 @@ pub enum Capability {
     EditCalendar,
     /// File applications for residents with their consent (代办).
     FileForResidents,
+    /// Put persons and enterprises on the credit lists or take them off.
+    EditCreditLists,
 }
 
 impl StaffScope {
@@ -133,7 +135,7 @@ impl StaffScope {
             Capability::UseQueue => self.roles.iter().any(|r| r.is_staff() && *r != Role::ProxyAgent),
             Capability::FileForResidents => self.has(Role::ProxyAgent),
             Capability::SuperviseDeadlines => self.has(Role::Supervisor) || self.has(Role::Admin),
-            Capability::EditCalendar => self.has(Role::Admin),
+            Capability::EditCalendar | Capability::EditCreditLists => self.has(Role::Admin),
         }
     }
 

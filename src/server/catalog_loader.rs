@@ -30,6 +30,8 @@ pub struct Catalog {
     pub sites: Sites,
     /// Each year's calendar text, as in its file.
     pub calendar_years: Vec<(i32, String)>,
+    /// The credit lists' entries from `credit.toml` (none when the file is absent).
+    pub credit: Vec<crate::domain::credit::CreditEntry>,
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -56,6 +58,15 @@ pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
         }
     };
     let calendar_years = read_calendar(&dir.join("calendar"), &mut problems)?;
+    let credit_path = dir.join("credit.toml");
+    let credit = if credit_path.exists() {
+        crate::domain::credit::parse_credit_file(&read(&credit_path)?).unwrap_or_else(|e| {
+            problems.push(format!("{}: {e}", credit_path.display()));
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
     let services_dir = dir.join("services");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&services_dir)
         .map_err(|e| format!("{}: {e}", services_dir.display()))?
@@ -78,7 +89,7 @@ pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
             }
         }
     }
-    if problems.is_empty() { Ok(Catalog { departments, items, sites, calendar_years }) } else { Err(problems.join("\n")) }
+    if problems.is_empty() { Ok(Catalog { departments, items, sites, calendar_years, credit }) } else { Err(problems.join("\n")) }
 }
 
 /// Reads `calendar/<year>.toml`; each file must hold the year its name says.
@@ -124,6 +135,9 @@ pub async fn store_catalog(store: &Store, catalog: &Catalog, at: i64) -> Result<
     for (year, text) in &catalog.calendar_years {
         let hash = crate::server::clock::hex(&Sha256::digest(text.as_bytes()));
         store.seed_calendar_year(*year, text, &hash, at).await.map_err(|e| format!("storing calendar {year}: {e}"))?;
+    }
+    for e in &catalog.credit {
+        store.seed_credit_entry(e, at).await.map_err(|err| format!("storing credit entry {}: {err}", e.subject.key()))?;
     }
     let mut changed = 0;
     for (path, item) in &catalog.items {

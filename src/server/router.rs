@@ -112,6 +112,7 @@ mod tests {
                 proxy: None,
                 fee: crate::domain::fee::CaseFee::NONE,
                 waiver: None,
+                credit: None,
                 at: clock::now_ms(),
             })
             .await
@@ -225,6 +226,9 @@ mod tests {
             ("/api/staff/calendar", _) => not_found,
             ("/api/staff/calendar/edit", Staff("admin01")) => redirect,
             ("/api/staff/calendar/edit", _) => not_found,
+            ("/api/staff/credit", Staff("admin01")) => ok,
+            ("/api/staff/credit/put" | "/api/staff/credit/remove", Staff("admin01")) => redirect,
+            ("/api/staff/credit" | "/api/staff/credit/put" | "/api/staff/credit/remove", _) => not_found,
             _ => return None,
         })
     }
@@ -238,6 +242,9 @@ mod tests {
             // An edit that is refused (no reason): nothing changes.
             "/api/staff/calendar/edit" => "year=2026&text=year%20%3D%202026&reason=".into(),
             "/api/staff/agent/consent-code" => "service=HLT-0001&phone=13900139000".into(),
+            // Changes refused for want of a reason: nothing changes.
+            "/api/staff/credit/put" => "subject=11010519491231002X&list=red&reason_zh=a&reason_en=b&why=".into(),
+            "/api/staff/credit/remove" => "subject=11010519491231002X&why=".into(),
             "/api/staff/agent/start" => "service=HLT-0001&phone=13700137000&code=000000".into(),
             _ => String::new(),
         }

@@ -140,6 +140,7 @@ mod audit;
 mod calendar;
 mod cases;
 mod citizens;
+mod credit;
 mod catalog;
 mod drafts;
 mod licences;

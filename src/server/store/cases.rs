@@ -8,7 +8,9 @@ use crate::domain::case::{CaseStatus, EventKind};
 use crate::domain::correction::CorrectionRequest;
 use crate::domain::deadline::Deadline;
 use crate::domain::delivery::Delivery;
+use crate::domain::credit::CreditList;
 use crate::domain::fee::{CaseFee, PaymentStatus};
+use crate::domain::text::Text;
 use crate::domain::ids::TrackingNumber;
 use crate::domain::review::{ReviewOutcome, ReviewStatus, aggregate};
 use std::collections::BTreeMap;
@@ -37,6 +39,8 @@ pub struct NewCase<'a> {
     pub fee: CaseFee,
     /// The basis of a waived fee (政府免单), recorded in the case's chain.
     pub waiver: Option<&'a str>,
+    /// The credit list an applicant's ID number or credit code was found on.
+    pub credit: Option<(CreditList, &'a Text)>,
     pub at: i64,
 }
 
@@ -77,6 +81,8 @@ pub struct CaseRecord {
     /// The proxy agent who filed it, and the resident's consent.
     pub proxy: Option<(String, crate::domain::proxy::Consent)>,
     pub fee: CaseFee,
+    /// The credit list the applicant was on at submission, and why.
+    pub credit: Option<(CreditList, Text)>,
 }
 
 impl CaseRecord {
@@ -293,12 +299,12 @@ pub struct QueueRow {
 
 const CASE_COLUMNS: &str = "id, tracking_number, draft_id, owner_hash, service_code, department, applicant_name, \
      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, accepted_on, promised_days, \
-     paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status";
+     paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason";
 
 type CaseRow = (
     (i64, String, String, String, String, String, String, String, String, String, i64, i64),
     (String, String, String, Option<String>, i64, i64, Option<String>, Option<String>, Option<String>, bool, Option<String>),
-    (Option<i64>, Option<String>, Option<String>, i64, String),
+    (Option<i64>, Option<String>, Option<String>, i64, String, Option<String>, Option<String>),
 );
 
 fn date_of(what: &str, s: &str) -> StoreResult<Date> {
@@ -314,7 +320,7 @@ fn tracking_of(tn: &str) -> StoreResult<TrackingNumber> {
 }
 
 fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
-    let ((id, tn, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone, answers, status, submitted_at, updated_at), rest, (citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status)) = row;
+    let ((id, tn, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone, answers, status, submitted_at, updated_at), rest, (citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason)) = row;
     let (site_path, locale, delivery, accepted_on, promised_days, paused_days, paused_on, due_on, yellow_on, due_provisional, correction) = rest;
     let deadline = match (opt_date("accepted_on", accepted_on)?, opt_date("due_on", due_on)?, opt_date("yellow_on", yellow_on)?) {
         (Some(accepted_on), Some(due), Some(yellow_from)) => Some(Deadline {
@@ -356,10 +362,17 @@ fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
             amount_fen: u32::try_from(fee_fen).map_err(|_| corrupt(format!("case {id} fee {fee_fen}")))?,
             status: PaymentStatus::from_code(&payment_status).ok_or_else(|| corrupt(format!("case {id} payment status `{payment_status}`")))?,
         },
+        credit: match (credit_list, credit_reason) {
+            (Some(list), Some(reason)) => Some((
+                CreditList::from_code(&list).ok_or_else(|| corrupt(format!("case {id} credit list `{list}`")))?,
+                serde_json::from_str(&reason).map_err(|e| corrupt(format!("case {id} credit reason: {e}")))?,
+            )),
+            _ => None,
+        },
     })
 }
 
-/// Splits the 28 columns into three tuples sqlx can decode (it decodes up to 16).
+/// Splits the 30 columns into three tuples sqlx can decode (it decodes up to 16).
 macro_rules! fetch_case {
     ($pool:expr, $sql:expr, $value:expr) => {{
         use sqlx::Row;
@@ -375,7 +388,7 @@ macro_rules! fetch_case {
                     r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?,
                     r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?,
                 ),
-                (r.try_get(23)?, r.try_get(24)?, r.try_get(25)?, r.try_get(26)?, r.try_get(27)?),
+                (r.try_get(23)?, r.try_get(24)?, r.try_get(25)?, r.try_get(26)?, r.try_get(27)?, r.try_get(28)?, r.try_get(29)?),
             )),
         }
     }};
@@ -402,6 +415,7 @@ impl Store {
         let answers = serde_json::to_string(new.answers).map_err(corrupt)?;
         let delivery = serde_json::to_string(new.delivery).map_err(corrupt)?;
         let proxy_consent = new.proxy.map(|p| serde_json::to_string(p.consent)).transpose().map_err(corrupt)?;
+        let credit_reason = new.credit.map(|(_, r)| serde_json::to_string(r)).transpose().map_err(corrupt)?;
         let last4: String = new.applicant_phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         let inserted: Result<(), sqlx::Error> = on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
@@ -423,14 +437,15 @@ impl Store {
             let case_id: i64 = sqlx::query_scalar(
                 "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name,
                      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, phone_last4, stage,
-                     citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+                     citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
             )
             .bind(tracking.as_str()).bind(&new.draft.id).bind(&new.draft.owner_hash).bind(&new.draft.service_code)
             .bind(new.department).bind(new.applicant_name).bind(new.applicant_phone).bind(&answers)
             .bind(CaseStatus::Submitted.code()).bind(new.at).bind(new.site_path).bind(new.locale).bind(&delivery).bind(&last4)
             .bind(Stage::Intake.code()).bind(new.citizen_id).bind(new.proxy.map(|p| p.agent)).bind(proxy_consent.as_deref())
             .bind(i64::from(new.fee.amount_fen)).bind(new.fee.status.code())
+            .bind(new.credit.map(|(l, _)| l.code())).bind(credit_reason.as_deref())
             .fetch_one(&mut *tx).await?;
             // A proxy filing is the agent's act, in the chain under their name.
             let (actor, note) = match &new.proxy {

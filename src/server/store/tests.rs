@@ -71,6 +71,7 @@ fn new_case<'a>(d: &'a Draft, at: i64) -> NewCase<'a> {
         proxy: None,
         fee: crate::domain::fee::CaseFee::NONE,
         waiver: None,
+        credit: None,
         at,
     }
 }
@@ -619,5 +620,39 @@ async fn a_fee_is_paid_after_a_failed_attempt_once_only_and_refunded_in_the_reco
         assert_eq!(waived.fee.status, PaymentStatus::Waived);
         let last = store.case_events(waived.id).await.unwrap().pop().unwrap();
         assert_eq!((last.kind, last.note.as_str()), (EventKind::Payment, "waived 300.00: 区财政承担"));
+    }
+}
+
+#[tokio::test]
+async fn credit_entries_seed_once_keep_administrators_changes_and_are_audited() {
+    use crate::domain::credit::{CreditEntry, CreditList, CreditSubject};
+    use crate::domain::text::Text;
+    for store in stores().await {
+        seeded(&store).await;
+        let reason = Text { zh: "失信".into(), en: "Dishonest".into() };
+        let black = CreditEntry {
+            subject: CreditSubject::parse("11010519491231002X").unwrap(),
+            list: CreditList::Black,
+            reason: reason.clone(),
+            since: Date::new(2025, 6, 1).unwrap(),
+        };
+        assert!(store.seed_credit_entry(&black, 1).await.unwrap());
+        assert!(!store.seed_credit_entry(&black, 2).await.unwrap(), "{}: the file adds an entry once", store.engine());
+        let red = CreditEntry { list: CreditList::Red, ..black.clone() };
+        store.put_credit_entry(&red, "staff:admin01", "court order lifted", 3).await.unwrap();
+        assert!(!store.seed_credit_entry(&black, 4).await.unwrap());
+        let found = store.credit_entries_for(&["11010519491231002X".into(), "440308199901010012".into()]).await.unwrap();
+        assert_eq!(found.iter().map(|e| e.list).collect::<Vec<_>>(), vec![CreditList::Red], "the administrator's change is kept over the file");
+        assert!(store.remove_credit_entry("11010519491231002X", "staff:admin01", "listed by mistake", 5).await.unwrap());
+        assert!(!store.remove_credit_entry("11010519491231002X", "staff:admin01", "again", 6).await.unwrap());
+        assert!(store.credit_entries().await.unwrap().is_empty());
+        assert_eq!(store.staff_actions("credit_put", 10).await.unwrap().len(), 1);
+        assert_eq!(store.staff_actions("credit_remove", 10).await.unwrap()[0].detail, "listed by mistake");
+        assert!(store.verify_all_chains().await.unwrap().1.is_empty(), "{}: the staff chain is intact", store.engine());
+        // A case submitted by a listed applicant keeps the standing it was found in.
+        let d = draft("d-credit");
+        store.save_draft(&d).await.unwrap();
+        let case = store.submit_case(&NewCase { credit: Some((CreditList::Black, &reason)), ..new_case(&d, 10) }).await.unwrap();
+        assert_eq!(case.credit, Some((CreditList::Black, reason.clone())));
     }
 }

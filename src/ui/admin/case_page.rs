@@ -91,6 +91,13 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
             <ErrorSummary title=t_string!(i18n, admin.error_title).to_string() problems=problems/>
             {done.map(|d| view! { <p class="success" role="status">{d}</p> })}
         </div>
+        {v.credit.clone().map(|(list, reason)| {
+            let (class, template) = match list {
+                crate::domain::credit::CreditList::Black => ("error-summary", t_string!(i18n, credit.case_black).to_string()),
+                crate::domain::credit::CreditList::Red => ("success", t_string!(i18n, credit.case_red).to_string()),
+            };
+            view! { <p class=class role="status" data-testid="credit-warning">{fill_template(&template, &[("reason", reason.get(lang).to_owned())])}</p> }
+        })}
         {v.calendar_warning.then(|| view! { <p class="notice" role="status">{t_string!(i18n, deadline.calendar_warning).to_string()}" "<a class="link" href="/admin/calendar">{t_string!(i18n, calendar.title).to_string()}</a></p> })}
         <dl class="facts card mb-6">
             <dt>{t_string!(i18n, track.service).to_string()}</dt><dd>{v.item.name.get(lang).to_owned()}</dd>

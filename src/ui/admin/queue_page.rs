@@ -38,6 +38,7 @@ pub fn staff_bar(i18n: I18n, me: &StaffView) -> impl IntoView + use<> {
             {post.map(|p| view! { <span class="text-slate-700">{p}</span> })}
             <a class="link" href="/admin">{t_string!(i18n, admin.queue_title).to_string()}</a>
             {me.can_edit_calendar.then(|| view! { <a class="link" href="/admin/calendar">{t_string!(i18n, calendar.title).to_string()}</a> })}
+            {me.can_edit_credit.then(|| view! { <a class="link" href="/admin/credit">{t_string!(i18n, credit.title).to_string()}</a> })}
             <form method="post" action=Logout::PATH>
                 <button type="submit" class="link">{t_string!(i18n, admin.sign_out).to_string()}</button>
             </form>
