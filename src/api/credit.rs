@@ -40,6 +40,13 @@ async fn require_credit_editor() -> Result<super::ssr::Staff, ApiError> {
     Ok(me)
 }
 
+/// The reason an administrator gives for a change: required, at most 500 characters.
+#[cfg(feature = "ssr")]
+fn change_reason(why: &str) -> Option<&str> {
+    let why = why.trim();
+    (!why.is_empty() && why.chars().count() <= 500).then_some(why)
+}
+
 #[server(endpoint = "staff/credit")]
 pub async fn credit_admin() -> Result<CreditAdminView, ApiError> {
     use super::ssr::{internal, state};
@@ -80,11 +87,10 @@ pub async fn put_credit_entry(subject: String, list: String, reason_zh: String, 
     use crate::domain::text::Text;
     let me = require_credit_editor().await?;
     let back = |query: &str| leptos_axum::redirect(&format!("/admin/credit?{query}#outcome"));
-    let why = why.trim();
-    if why.is_empty() || why.chars().count() > 500 {
+    let Some(why) = change_reason(&why) else {
         back("error=why");
         return Ok(());
-    }
+    };
     let Some(list) = CreditList::from_code(&list) else {
         back("error=entry");
         return Ok(());
@@ -111,11 +117,10 @@ pub async fn remove_credit_entry(subject: String, why: String) -> Result<(), Api
     use super::ssr::{internal, state};
     let me = require_credit_editor().await?;
     let back = |query: &str| leptos_axum::redirect(&format!("/admin/credit?{query}#outcome"));
-    let why = why.trim();
-    if why.is_empty() || why.chars().count() > 500 {
+    let Some(why) = change_reason(&why) else {
         back("error=why");
         return Ok(());
-    }
+    };
     let removed = state().store.remove_credit_entry(subject.trim(), &me.actor(), why, crate::server::clock::now_ms()).await.map_err(|e| internal("removing credit entry", e))?;
     back(if removed { "removed=1" } else { "error=entry" });
     Ok(())
