@@ -115,6 +115,7 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
                     fee: portal::domain::fee::CaseFee::NONE,
                     waiver: None,
                     credit: None,
+                    provisions: &[],
                     at: 1_795_363_200_000 + i as i64,
                 })
                 .await

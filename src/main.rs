@@ -4,7 +4,7 @@
 //! and names the first broken event of each broken chain (exit status 1 if any).
 
 use leptos::prelude::*;
-use portal::server::notify::{LogGateway, spawn_worker};
+use portal::server::notify::{LogGateway, spawn_reminders, spawn_worker};
 use portal::server::{AppState, auth::SessionKey, blobs::BlobStore, catalog_loader, clock, demo, settings::Settings, store::Store, throttle::Throttle};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -79,6 +79,7 @@ async fn serve(settings: Settings) {
         calendar: Arc::new(RwLock::new(calendar)),
     };
     spawn_worker(store, Arc::new(LogGateway));
+    spawn_reminders(state.clone());
     let app = portal::server::router::router(state.clone());
 
     let addr = state.settings.site_addr;

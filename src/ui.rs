@@ -70,6 +70,7 @@ pub fn status_label(i18n: I18n, s: CaseStatus) -> String {
         CaseStatus::Approved => t_string!(i18n, status.approved).to_string(),
         CaseStatus::Rejected => t_string!(i18n, status.rejected).to_string(),
         CaseStatus::Issued => t_string!(i18n, status.issued).to_string(),
+        CaseStatus::Revoked => t_string!(i18n, status.revoked).to_string(),
     }
 }
 
@@ -83,6 +84,7 @@ pub fn action_label(i18n: I18n, a: CaseAction) -> String {
         CaseAction::Approve => t_string!(i18n, action.approve).to_string(),
         CaseAction::Reject => t_string!(i18n, action.reject).to_string(),
         CaseAction::Issue => t_string!(i18n, action.issue).to_string(),
+        CaseAction::Revoke => t_string!(i18n, action.revoke).to_string(),
     }
 }
 
@@ -155,6 +157,7 @@ pub fn event_label(i18n: I18n, kind: crate::domain::case::EventKind, department:
         K::MaterialViewed => t_string!(i18n, review.material_viewed).to_string(),
         K::Claimed => t_string!(i18n, account.claimed_event).to_string(),
         K::Payment => t_string!(i18n, fee.event).to_string(),
+        K::Provision => t_string!(i18n, provision.event).to_string(),
     };
     let what = match department {
         Some(d) => format!("{}：{what}", d.get(lang())),

@@ -746,3 +746,44 @@ export function jpegSize(bytes: Buffer): { width: number; height: number } {
   }
   throw new Error("no JPEG frame header");
 }
+
+// ---------------------------------------------------------------------------
+// Citizen accounts
+// ---------------------------------------------------------------------------
+
+/** Asks for a sign-in code on /m/me and reads it from the demo message box. */
+export async function askForCode(page: Page, phone: string): Promise<string> {
+  await page.goto("/m/me");
+  await page.getByLabel(zh.account.phone, { exact: true }).fill(phone);
+  await page.getByRole("button", { name: zh.account.send_code, exact: true }).click();
+  await expect(page.getByTestId("code-sent")).toHaveText(fill(zh.account.code_sent, { phone: maskedPhone(phone) }));
+  const back = page.url();
+  const code = await codeFromDemoBox(page, phone);
+  await page.goto(back);
+  return code;
+}
+
+/** Enters a sign-in code and presses "登录". */
+export async function enterCode(page: Page, code: string): Promise<void> {
+  await page.getByLabel(zh.account.code, { exact: true }).fill(code);
+  await page.getByRole("button", { name: zh.account.sign_in, exact: true }).click();
+}
+
+/**
+ * Fills an item's answers form by field name (`#field-<name>`) once its island
+ * runs, and goes on to the materials step.
+ */
+export async function answerItem(page: Page, code: string, answers: Record<string, string>): Promise<void> {
+  const item = readCatalogItem(code);
+  await page.goto(`/services/${code}/apply`);
+  await expect(page.locator('form[data-hydrated="true"]')).toHaveCount(1);
+  for (const f of item.fields) {
+    const value = answers[f.name];
+    if (value === undefined) continue;
+    const input = page.locator(`#field-${f.name}`);
+    if (f.kind === "select") await input.selectOption(value);
+    else await input.fill(value);
+  }
+  await continueFromAnswers(page);
+  await expect(page).toHaveURL(MATERIALS_URL);
+}

@@ -6,6 +6,7 @@
 use super::ApiError;
 use crate::domain::catalog::ServiceItem;
 use crate::domain::form::{FieldErrors, RawAnswers};
+use crate::domain::provision::{HeldLicence, Provision, ProvisionOptions};
 use crate::domain::text::Text;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,15 @@ pub struct MaterialsView {
     pub draft_id: String,
     pub uploaded: Vec<UploadedMaterial>,
     pub max_bytes: u64,
+    /// Materials provided without an upload.
+    pub provided: Vec<Provision>,
+    /// By material code, the ways besides an upload this applicant may use.
+    pub options: Vec<(String, ProvisionOptions)>,
+    /// The applicant's licences (signed in), for their names.
+    pub held: Vec<HeldLicence>,
+    /// The day a material deferred now would be due, if submitted today.
+    pub deferral_due: String,
+    pub signed_in: bool,
 }
 
 /// The check-your-answers step.
@@ -53,8 +63,9 @@ pub struct CheckView {
     pub answers: RawAnswers,
     pub errors: FieldErrors,
     pub uploaded: Vec<UploadedMaterial>,
-    /// Required materials not yet uploaded, by code.
+    /// Required materials neither uploaded nor provided otherwise, by code.
     pub missing: Vec<String>,
+    pub provided: Vec<Provision>,
     /// Sites where the result can be collected.
     pub issuing_sites: Vec<(String, Text)>,
 }
@@ -69,6 +80,8 @@ pub struct ReceiptView {
     pub applicant_phone_masked: String,
     pub promised_days: u32,
     pub materials: Vec<(Text, String)>,
+    /// Materials provided without an upload, with their names.
+    pub provided: Vec<(Text, Provision)>,
     /// `/track?number=…`: the lookup, number filled in. The QR code holds it as a full URL.
     pub lookup_path: String,
     pub qr_svg: String,
@@ -127,6 +140,40 @@ mod ssr {
     }
 
     pub use crate::server::clock::today;
+
+    /// What decides how this draft's applicant may provide materials: the credit
+    /// list its answers' ID numbers and credit codes are on, and the signed-in
+    /// citizen's licences with their standing today.
+    pub async fn provision_context(store: &Store, item: &ServiceItem, answers: &std::collections::BTreeMap<String, String>) -> Result<(Option<crate::domain::credit::CreditList>, Vec<HeldLicence>), ApiError> {
+        use crate::domain::credit::{standing, subjects_of};
+        let listed = store.credit_entries_for(&subjects_of(&item.form, answers)).await.map_err(|e| internal("checking credit lists", e))?;
+        let credit = standing(&listed).map(|e| e.list);
+        let held = match current_citizen().await? {
+            Some(c) => store
+                .licences_of_citizen(c.id)
+                .await
+                .map_err(|e| internal("loading licences", e))?
+                .into_iter()
+                .map(|l| HeldLicence {
+                    standing: crate::domain::licence::standing(l.status, l.valid_until, today()),
+                    number: l.number,
+                    service_code: l.service_code,
+                    name: l.name,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok((credit, held))
+    }
+
+    /// The draft's provisions that no longer stand (the applicant went on the black
+    /// list, a licence was revoked), as (material, why).
+    pub fn lapsed(item: &ServiceItem, provided: &[Provision], credit: Option<crate::domain::credit::CreditList>, held: &[HeldLicence]) -> Option<(String, crate::domain::provision::ProvisionRefusal)> {
+        provided.iter().find_map(|p| {
+            let material = item.material(&p.material_code)?;
+            crate::domain::provision::check(material, p.kind, p.licence_number.as_deref(), true, credit, held).err().map(|e| (p.material_code.clone(), e))
+        })
+    }
 
     /// Saves a draft's answers (creating the draft on first save), always, valid or
     /// not, so nothing typed is lost. None when the draft has become a case (the
@@ -281,7 +328,12 @@ pub async fn load_materials(draft: String) -> Result<MaterialsView, ApiError> {
     redirect_if_submitted(&st.store, &d.id).await?;
     let item = item(&st.store, &d.service_code).await?;
     let uploaded = uploaded(&st.store, &d.id).await?;
-    Ok(MaterialsView { item, draft_id: d.id, uploaded, max_bytes: st.settings.upload_max_bytes })
+    let provided = st.store.provisions_of_draft(&d.id).await.map_err(|e| crate::api::ssr::internal("loading provisions", e))?;
+    let (credit, held) = provision_context(&st.store, &item, &d.answers).await?;
+    let options = item.materials.iter().map(|m| (m.code.clone(), crate::domain::provision::options(m, credit, &held))).collect();
+    let deferral_due = crate::domain::provision::deferral_due(&st.calendar(), today(), item.deferral_days).to_string();
+    let signed_in = crate::api::ssr::current_citizen().await?.is_some();
+    Ok(MaterialsView { item, draft_id: d.id, uploaded, max_bytes: st.settings.upload_max_bytes, provided, options, held, deferral_due, signed_in })
 }
 
 #[server(endpoint = "applications/check")]
@@ -295,14 +347,11 @@ pub async fn load_check(draft: String) -> Result<CheckView, ApiError> {
     let item = item(&store, &d.service_code).await?;
     let uploaded = uploaded(&store, &d.id).await?;
     let errors = validate_answers(&item.form, &d.answers, today()).err().unwrap_or_default();
-    let missing = item
-        .materials
-        .iter()
-        .filter(|m| m.required && !uploaded.iter().any(|u| u.material_code == m.code))
-        .map(|m| m.code.clone())
-        .collect();
+    let provided = store.provisions_of_draft(&d.id).await.map_err(|e| crate::api::ssr::internal("loading provisions", e))?;
+    let codes: Vec<&str> = uploaded.iter().map(|u| u.material_code.as_str()).collect();
+    let missing = crate::domain::provision::missing(&item, &codes, &provided);
     let issuing_sites = state().sites.issuing().map(|s| (s.code.clone(), s.name.clone())).collect();
-    Ok(CheckView { item, draft_id: d.id, answers: d.answers, errors, uploaded, missing, issuing_sites })
+    Ok(CheckView { item, draft_id: d.id, answers: d.answers, errors, uploaded, missing, provided, issuing_sites })
 }
 
 /// Turns the draft into a case. Idempotent: the draft id is the idempotency key,
@@ -324,7 +373,9 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
     }
     let item = item(&st.store, &d.service_code).await?;
     let uploaded = uploaded(&st.store, &d.id).await?;
-    let missing = item.materials.iter().any(|m| m.required && !uploaded.iter().any(|u| u.material_code == m.code));
+    let mut provided = st.store.provisions_of_draft(&d.id).await.map_err(|e| internal("loading provisions", e))?;
+    let codes: Vec<&str> = uploaded.iter().map(|u| u.material_code.as_str()).collect();
+    let missing = !crate::domain::provision::missing(&item, &codes, &provided).is_empty();
     let Ok(answers) = validate_answers(&item.form, &d.answers, today()) else {
         leptos_axum::redirect(&format!("/apply/{}/check", d.id));
         return Ok(());
@@ -365,6 +416,16 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
         .await
         .map_err(|e| internal("checking credit lists", e))?;
     let credit = crate::domain::credit::standing(&listed).map(|e| (e.list, &e.reason));
+    // Every provision again, against the lists and licences as they stand now.
+    let (_, held) = provision_context(&st.store, &item, &answers.0).await?;
+    if let Some((material, why)) = lapsed(&item, &provided, credit.map(|(l, _)| l), &held) {
+        leptos_axum::redirect(&format!("/apply/{}/materials?refused={}&material={material}#error-summary", d.id, why.code()));
+        return Ok(());
+    }
+    let due = crate::domain::provision::deferral_due(&st.calendar(), today(), item.deferral_days);
+    for p in provided.iter_mut().filter(|p| p.kind == crate::domain::provision::ProvisionKind::Deferred) {
+        p.due_on = Some(due);
+    }
     let case = st
         .store
         .submit_case(&NewCase {
@@ -382,6 +443,7 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
             fee: crate::domain::fee::CaseFee::at_submission(item.charge.as_ref()),
             waiver: item.charge.as_ref().and_then(|c| c.waived.as_ref()).map(|basis| basis.zh.as_str()),
             credit,
+            provisions: &provided,
             at: clock::now_ms(),
         })
         .await
@@ -413,6 +475,14 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
         .into_iter()
         .map(|u| (item.material(&u.material_code).map(|m| m.name.clone()).unwrap_or_default(), u.file_name))
         .collect();
+    let provided = st
+        .store
+        .provisions_of_draft(&case.draft_id)
+        .await
+        .map_err(|e| internal("loading provisions", e))?
+        .into_iter()
+        .map(|p| (item.material(&p.material_code).map(|m| m.name.clone()).unwrap_or_default(), p))
+        .collect();
     let lookup_path = format!("/track?number={}", number.as_str());
     let qr_svg = qrcode::QrCode::new(format!("{}{lookup_path}", st.settings.public_url).as_bytes())
         .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build())
@@ -425,9 +495,52 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
         applicant_phone_masked: MobilePhone::parse(&case.applicant_phone).map(|p| p.masked()).unwrap_or_default(),
         promised_days: item.guide.promised_days,
         materials,
+        provided,
         lookup_path,
         qr_svg,
         fee: case.fee,
         waiver: item.charge.as_ref().and_then(|c| c.waived.clone()),
     })
+}
+
+/// Provides a material without uploading it (`choice`: `licence` with the licence's
+/// number, `deferred` or `committed` with `agree` ticked), or takes that back
+/// (`upload`). Checked against the item, the credit lists and the applicant's
+/// licences here and again at submission; back to the materials step either way.
+#[server(endpoint = "applications/provide")]
+pub async fn provide_material(draft: String, material: String, choice: String, licence: Option<String>, agree: Option<String>) -> Result<(), ApiError> {
+    use self::ssr::*;
+    use crate::api::ssr::{internal, state};
+    use crate::domain::provision::{ProvisionKind, check};
+    let st = state();
+    let d = owned_draft(&st.store, &draft).await?;
+    if redirect_if_submitted(&st.store, &d.id).await? {
+        return Ok(());
+    }
+    let item = item(&st.store, &d.service_code).await?;
+    let Some(m) = item.material(&material) else { return Err(ApiError::NotFound) };
+    let back = |query: String| leptos_axum::redirect(&format!("/apply/{}/materials?{query}", d.id));
+    if choice == "upload" {
+        st.store.clear_provision(&d.id, &m.code).await.map_err(|e| internal("clearing provision", e))?;
+        back(format!("material={}#material-{}", m.code, m.code));
+        return Ok(());
+    }
+    let Some(kind) = ProvisionKind::from_code(&choice) else { return Err(ApiError::NotFound) };
+    let (credit, held) = provision_context(&st.store, &item, &d.answers).await?;
+    let agreed = agree.is_some_and(|a| !a.is_empty());
+    if let Err(why) = check(m, kind, licence.as_deref(), agreed, credit, &held) {
+        back(format!("refused={}&material={}#error-summary", why.code(), m.code));
+        return Ok(());
+    }
+    let provision = Provision {
+        material_code: m.code.clone(),
+        kind,
+        licence_number: licence.filter(|_| kind == ProvisionKind::Licence),
+        commitment: m.commitment.clone().filter(|_| kind == ProvisionKind::Committed),
+        due_on: None,
+        arrived: false,
+    };
+    st.store.set_provision(&d.id, &provision, crate::server::clock::now_ms()).await.map_err(|e| internal("keeping provision", e))?;
+    back(format!("provided={}#material-{}", m.code, m.code));
+    Ok(())
 }

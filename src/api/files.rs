@@ -80,23 +80,15 @@ async fn receive_file(multipart: &mut Multipart, max: u64) -> Result<(Vec<u8>, S
     }
 }
 
-/// Checks the file by its content, stores it, and attaches it to the draft.
-async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, multipart: &mut Multipart, page: &UploadPage) -> Response {
+/// Checks the file by its content, stores it, and attaches it to the draft; the
+/// response to send when it did not.
+async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, multipart: &mut Multipart, page: &UploadPage) -> Result<(), Response> {
     let max = st.settings.upload_max_bytes;
-    let (bytes, file_name) = match receive_file(multipart, max).await {
-        Ok(r) => r,
-        Err(e) => return page.answer(Err(e)),
-    };
-    let media_type = match check_upload(&bytes, max) {
-        Ok(t) => t,
-        Err(e) => return page.answer(Err(e)),
-    };
+    let (bytes, file_name) = receive_file(multipart, max).await.map_err(|e| page.answer(Err(e)))?;
+    let media_type = check_upload(&bytes, max).map_err(|e| page.answer(Err(e)))?;
     // The file is written (atomically) before the row that points at it, so a crash
     // in between leaves at worst an unreferenced file, never a row without its file.
-    let sha256 = match st.blobs.put(&bytes).await {
-        Ok(sha) => sha,
-        Err(e) => return unavailable("upload: storing file", e),
-    };
+    let sha256 = st.blobs.put(&bytes).await.map_err(|e| unavailable("upload: storing file", e))?;
     let record = MaterialRecord {
         id: 0,
         draft_id: draft_id.to_owned(),
@@ -107,11 +99,9 @@ async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, multi
         file_name,
         uploaded_at: clock::now_ms(),
     };
-    if let Err(e) = st.store.put_material(&record).await {
-        return unavailable("upload: recording material", e);
-    }
+    st.store.put_material(&record).await.map_err(|e| unavailable("upload: recording material", e))?;
     tracing::info!(draft = %draft_id, material = %material_code, bytes = bytes.len(), "material uploaded");
-    page.answer(Ok(()))
+    Ok(())
 }
 
 /// `POST /apply/{draft}/materials/{material}`: one file in the `file` field.
@@ -139,12 +129,20 @@ pub async fn upload_material(
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return unavailable("upload: loading item", e),
     };
-    keep_material(&st, &draft.id, &material_code, &mut multipart, &page).await
+    if let Err(r) = keep_material(&st, &draft.id, &material_code, &mut multipart, &page).await {
+        return r;
+    }
+    // Uploaded after all: a reuse, deferral or commitment chosen before gives way.
+    if let Err(e) = st.store.clear_provision(&draft.id, &material_code).await {
+        return unavailable("upload: clearing provision", e);
+    }
+    page.answer(Ok(()))
 }
 
-/// `POST /track/{tracking}/materials/{material}`: a corrected material (补正), from a
-/// browser that passed the lookup, for a material the clerk named, while the case
-/// waits for correction. Anything else looks like a page that does not exist.
+/// `POST /track/{tracking}/materials/{material}`: from a browser that passed the
+/// lookup, a corrected material (补正) the clerk named while the case waits for
+/// correction, or a deferred material (容缺) still to come while the case is open.
+/// Anything else looks like a page that does not exist.
 pub async fn upload_correction(
     State(st): State<AppState>,
     Path((tracking, material_code)): Path<(String, String)>,
@@ -163,11 +161,33 @@ pub async fn upload_correction(
     let granted = cookie(&headers, crate::api::ssr::CASE_ACCESS_COOKIE)
         .and_then(|c| st.session_key.verify_session(c, clock::now_ms()))
         .is_some_and(|id| id == -case.id);
-    let named = case.correction.as_ref().is_some_and(|r| r.materials.contains(&material_code));
-    if !granted || case.status != CaseStatus::NeedsCorrection || !named {
+    let named = case.status == CaseStatus::NeedsCorrection && case.correction.as_ref().is_some_and(|r| r.materials.contains(&material_code));
+    let deferred = match st.store.provisions_of_draft(&case.draft_id).await {
+        Ok(p) => !case.status.is_final() && p.iter().any(|p| p.material_code == material_code && p.is_outstanding()),
+        Err(e) => return unavailable("correction upload: loading provisions", e),
+    };
+    if !granted || !(named || deferred) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    keep_material(&st, &case.draft_id, &material_code, &mut multipart, &page).await
+    if let Err(r) = keep_material(&st, &case.draft_id, &material_code, &mut multipart, &page).await {
+        return r;
+    }
+    if deferred {
+        if let Err(e) = st.store.deferred_material_arrived(case.id, &material_code, "applicant", clock::now_ms()).await {
+            return unavailable("correction upload: recording arrival", e);
+        }
+        // The last one in and nothing to correct: back to the case's progress.
+        let done = match st.store.case_by_id(case.id).await {
+            Ok(Some(c)) => c.deferred_due_on.is_none() && c.status != CaseStatus::NeedsCorrection,
+            Ok(None) => false,
+            Err(e) => return unavailable("correction upload: reloading case", e),
+        };
+        if done && !page.json {
+            let phone = crate::domain::ids::MobilePhone::parse(&case.applicant_phone).map(|p| p.last_four().to_owned()).unwrap_or_default();
+            return Redirect::to(&format!("/track?number={}&phone={phone}", number.as_str())).into_response();
+        }
+    }
+    page.answer(Ok(()))
 }
 
 /// `GET /admin/materials/{id}`: a material's bytes, for staff who may see its case.
@@ -175,7 +195,7 @@ pub async fn upload_correction(
 /// images show as images and PDFs in the browser's viewer) under a sandboxing CSP,
 /// so a hostile file can run nothing.
 pub async fn view_material(State(st): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
-    use crate::domain::access::{CaseFacts, Sight};
+    use crate::domain::access::Sight;
     let Some(staff) = crate::api::ssr::staff_from_cookie(&st, cookie(&headers, STAFF_COOKIE)).await else {
         return Redirect::to("/admin/login").into_response();
     };
@@ -194,7 +214,7 @@ pub async fn view_material(State(st): State<AppState>, Path(id): Path<i64>, head
         Err(e) => return unavailable("viewing material: reviews", e),
     };
     let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
-    let facts = CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts, payment_due: case.fee.status.holds_issuance() };
+    let facts = case.facts(&parts);
     if staff.scope.sight(&facts) == Sight::None {
         return StatusCode::NOT_FOUND.into_response();
     }

@@ -51,6 +51,17 @@ pub struct CaseProgress {
     pub fee: crate::domain::fee::CaseFee,
     /// The basis of a waived fee (政府免单).
     pub waiver: Option<Text>,
+    /// Materials provided without an upload: name, how, and for a deferred one
+    /// whether it is overdue.
+    pub provided: Vec<ProvidedView>,
+}
+
+/// A material provided without an upload, as the applicant and the clerk see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvidedView {
+    pub name: Text,
+    pub provision: crate::domain::provision::Provision,
+    pub overdue: bool,
 }
 
 /// Whether a case's audit chain is intact.
@@ -142,6 +153,23 @@ pub(crate) mod ssr {
     use crate::server::AppState;
     use crate::server::store::CaseRecord;
 
+    /// A case's materials provided without an upload, named from its item.
+    pub async fn provided(st: &AppState, case: &CaseRecord, item: Option<&crate::domain::catalog::ServiceItem>) -> Result<Vec<ProvidedView>, ApiError> {
+        let today = crate::server::clock::today();
+        Ok(st
+            .store
+            .provisions_of_draft(&case.draft_id)
+            .await
+            .map_err(|e| internal("lookup provisions", e))?
+            .into_iter()
+            .map(|p| ProvidedView {
+                name: item.and_then(|i| i.material(&p.material_code)).map(|m| m.name.clone()).unwrap_or_default(),
+                overdue: p.is_overdue(today) && !case.status.is_final(),
+                provision: p,
+            })
+            .collect())
+    }
+
     /// Everything the applicant may see of their case.
     pub async fn progress(st: &AppState, case: &CaseRecord) -> Result<CaseProgress, ApiError> {
         let events = st.store.case_events(case.id).await.map_err(|e| internal("lookup events", e))?;
@@ -209,30 +237,39 @@ pub(crate) mod ssr {
             },
             fee: case.fee,
             waiver: item.as_ref().and_then(|i| i.charge.as_ref()).and_then(|c| c.waived.clone()),
+            provided: provided(st, case, item.as_ref()).await?,
         })
     }
 }
 
 /// What the correction page needs: the case's progress, the fields to answer again
-/// (with the answers as they stand), and the materials to upload again.
+/// (with the answers as they stand), the materials to upload again, and the
+/// deferred materials (容缺) still to send.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CorrectionPageView {
     pub progress: CaseProgress,
     pub fields: Vec<crate::domain::form::FieldDefinition>,
     pub answers: crate::domain::form::RawAnswers,
     pub materials: Vec<(crate::domain::catalog::Material, Option<String>)>,
+    /// Deferred materials still to come: the material, its due date, overdue.
+    pub deferred: Vec<(crate::domain::catalog::Material, String, bool)>,
+    /// The clerk asked for a correction (else only deferred materials are due).
+    pub correcting: bool,
     pub max_bytes: u64,
     pub today: String,
 }
 
-/// The case a browser holding case access may correct; anything else is "not found".
+/// The case a browser holding case access may send something for: a correction
+/// asked for, or a deferred material still to come; anything else is "not found".
 #[cfg(feature = "ssr")]
-async fn correctable(tracking: &str) -> Result<crate::server::store::CaseRecord, ApiError> {
+async fn correctable(tracking: &str, correcting_only: bool) -> Result<crate::server::store::CaseRecord, ApiError> {
     use super::ssr::{has_case_access, internal, state};
     use crate::domain::ids::TrackingNumber;
     let number = TrackingNumber::parse(tracking).map_err(|_| ApiError::NotFound)?;
     let case = state().store.case_by_tracking(&number).await.map_err(|e| internal("correction", e))?.ok_or(ApiError::NotFound)?;
-    if !has_case_access(case.id) || case.status != CaseStatus::NeedsCorrection || case.correction.is_none() {
+    let correcting = case.status == CaseStatus::NeedsCorrection && case.correction.is_some();
+    let awaited = !correcting_only && !case.status.is_final() && case.deferred_due_on.is_some();
+    if !has_case_access(case.id) || !(correcting || awaited) {
         return Err(ApiError::NotFound);
     }
     Ok(case)
@@ -242,8 +279,9 @@ async fn correctable(tracking: &str) -> Result<crate::server::store::CaseRecord,
 pub async fn load_correction(tracking: String) -> Result<CorrectionPageView, ApiError> {
     use super::ssr::{internal, state};
     let st = state();
-    let case = correctable(&tracking).await?;
-    let request = case.correction.clone().unwrap_or_default();
+    let case = correctable(&tracking, false).await?;
+    let correcting = case.status == CaseStatus::NeedsCorrection;
+    let request = case.correction.clone().filter(|_| correcting).unwrap_or_default();
     let item = st.store.service_item(&case.service_code).await.map_err(|e| internal("correction item", e))?.ok_or(ApiError::NotFound)?;
     let uploaded = st.store.materials_of_draft(&case.draft_id).await.map_err(|e| internal("correction materials", e))?;
     let fields = item.form.fields.iter().filter(|f| request.fields.contains(&f.name)).cloned().collect();
@@ -253,11 +291,20 @@ pub async fn load_correction(tracking: String) -> Result<CorrectionPageView, Api
         .filter(|m| request.materials.contains(&m.code))
         .map(|m| (m.clone(), uploaded.iter().find(|u| u.material_code == m.code).map(|u| u.file_name.clone())))
         .collect();
+    let progress = ssr::progress(&st, &case).await?;
+    let deferred = progress
+        .provided
+        .iter()
+        .filter(|p| p.provision.is_outstanding())
+        .filter_map(|p| Some((item.material(&p.provision.material_code)?.clone(), p.provision.due_on.map(|d| d.to_string()).unwrap_or_default(), p.overdue)))
+        .collect();
     Ok(CorrectionPageView {
-        progress: ssr::progress(&st, &case).await?,
+        progress,
         fields,
         answers: case.answers.clone().into_iter().collect(),
         materials,
+        deferred,
+        correcting,
         max_bytes: st.settings.upload_max_bytes,
         today: crate::server::clock::today().to_string(),
     })
@@ -274,7 +321,7 @@ pub async fn resubmit_case(tracking: String, answers: Option<crate::domain::form
     use crate::server::clock;
     use crate::server::store::{Clock, Step, StoreError};
     let st = state();
-    let case = correctable(&tracking).await?;
+    let case = correctable(&tracking, true).await?;
     let number = case.tracking_number.as_str().to_owned();
     let request = case.correction.clone().unwrap_or_default();
     let item = st.store.service_item(&case.service_code).await.map_err(|e| internal("resubmit item", e))?.ok_or(ApiError::NotFound)?;

@@ -228,13 +228,18 @@ pub struct StaffCaseView {
     pub fee: crate::domain::fee::CaseFee,
     /// The credit list the applicant was found on at submission, and why.
     pub credit: Option<(crate::domain::credit::CreditList, Text)>,
+    /// Materials provided without an upload (reused licence, deferral, commitment).
+    pub provided: Vec<crate::api::lookup::ProvidedView>,
+    /// What the case spared the applicant (四减), and the working days saved once issued.
+    pub reductions: crate::domain::provision::Reductions,
+    pub days_saved: Option<i64>,
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
     use crate::api::ssr::{Staff, internal, state};
-    use crate::domain::access::{CaseFacts, Sight};
+    use crate::domain::access::Sight;
     use crate::server::store::{CaseRecord, ReviewRecord, Store};
 
     pub async fn staff_view(store: &Store, s: &Staff) -> Result<StaffView, ApiError> {
@@ -260,7 +265,7 @@ pub(crate) mod ssr {
         let case = store.case_by_tracking(&number).await.map_err(|e| internal("case", e))?.ok_or(ApiError::NotFound)?;
         let reviews = store.case_reviews(case.id).await.map_err(|e| internal("case reviews", e))?;
         let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
-        let facts = CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts, payment_due: case.fee.status.holds_issuance() };
+        let facts = case.facts(&parts);
         match me.scope.sight(&facts) {
             Sight::None => Err(ApiError::NotFound),
             sight => Ok((case, reviews, sight)),
@@ -269,7 +274,7 @@ pub(crate) mod ssr {
 
     pub fn actions_of(me: &Staff, case: &CaseRecord, reviews: &[ReviewRecord]) -> Vec<CaseAction> {
         let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
-        me.scope.actions(&CaseFacts { status: case.status, accepted: case.accepted(), site_path: &case.site_path, reviews: &parts, payment_due: case.fee.status.holds_issuance() })
+        me.scope.actions(&case.facts(&parts))
     }
 }
 
@@ -550,7 +555,11 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
         Some((agent, consent)) => Some(crate::api::agent::ssr::proxy_view(&state(), agent, consent).await?),
         None => None,
     };
+    let provided = crate::api::lookup::ssr::provided(&st, &case, Some(&item)).await?;
     Ok(StaffCaseView {
+        provided,
+        reductions: case.reductions,
+        days_saved: case.days_saved,
         proxy,
         fee: case.fee,
         credit: case.credit.clone(),
@@ -696,7 +705,13 @@ pub async fn decide_case(
                 licence = new_licence(spec, &item, &case, today);
                 step.licence = Some(&licence);
             }
+            // Counted against the statutory limit: the working days the clock ran.
+            if let Some(d) = &case.deadline {
+                let used = calendar.working_days_between(d.accepted_on, today).saturating_sub(d.paused_days);
+                step.days_saved = Some(crate::domain::provision::days_saved(item.guide.statutory_days, used));
+            }
         }
+        CaseAction::Revoke => step.revoke_licence = true,
         CaseAction::Refuse | CaseAction::Resubmit => {}
     }
     fn new_licence(spec: &LicenceSpec, item: &ServiceItem, case: &crate::server::store::CaseRecord, today: crate::domain::calendar::Date) -> NewLicence {

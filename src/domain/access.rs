@@ -39,6 +39,11 @@ pub struct CaseFacts<'a> {
     pub reviews: &'a [ReviewPart],
     /// A fee is due and unpaid: the result waits for it.
     pub payment_due: bool,
+    /// A deferred material (容缺) has not arrived: the result waits for it.
+    pub materials_due: bool,
+    /// The applicant signed a commitment instead of proof (告知承诺): the result may be
+    /// revoked if it proves false.
+    pub committed: bool,
 }
 
 /// How much of a case a staff member may see.
@@ -116,8 +121,14 @@ impl StaffScope {
             }
         }
         let issuing = self.has(Role::Admin) || (self.has(Role::IssuingClerk) && self.at_site_of(case));
-        if issuing && case.status == CaseStatus::Approved && !case.payment_due {
+        if issuing && case.status == CaseStatus::Approved && !case.payment_due && !case.materials_due {
             allowed.push(A::Issue);
+        }
+        // The department that approved (or an administrator) withdraws a result
+        // granted on a commitment that proved false.
+        let approver = self.has(Role::Admin) || (self.has(Role::Reviewer) && self.reviews_for(case).is_some());
+        if approver && case.status == CaseStatus::Issued && case.committed {
+            allowed.push(A::Revoke);
         }
         allowed.retain(|a| case.status.after(*a, case.accepted).is_some());
         allowed
@@ -166,7 +177,7 @@ mod tests {
     #[test]
     fn a_window_clerk_takes_intake_at_their_site_and_below_only() {
         let reviews = [];
-        let case = CaseFacts { status: S::Submitted, accepted: false, site_path: TOWN, reviews: &reviews, payment_due: false };
+        let case = CaseFacts { status: S::Submitted, accepted: false, site_path: TOWN, reviews: &reviews, payment_due: false, materials_due: false, committed: false };
         let centre = staff(&[Role::WindowClerk], None, Some(CENTRE));
         assert_eq!(centre.actions(&case), vec![A::Accept, A::RequestCorrection, A::Refuse]);
         assert_eq!(centre.sight(&case), Sight::Whole);
@@ -178,7 +189,7 @@ mod tests {
     #[test]
     fn a_reviewer_sees_and_decides_only_their_departments_part() {
         let reviews = parts(&[("market", ReviewStatus::Pending), ("tax", ReviewStatus::Approved)]);
-        let case = CaseFacts { status: S::UnderReview, accepted: true, site_path: CENTRE, reviews: &reviews, payment_due: false };
+        let case = CaseFacts { status: S::UnderReview, accepted: true, site_path: CENTRE, reviews: &reviews, payment_due: false, materials_due: false, committed: false };
         let market = staff(&[Role::Reviewer], Some("market"), None);
         assert_eq!(market.sight(&case), Sight::Department("market".into()));
         assert_eq!(market.actions(&case), vec![A::StartReview, A::Approve, A::RequestCorrection, A::Reject]);
@@ -194,7 +205,7 @@ mod tests {
         let reviews = parts(&[("market", ReviewStatus::Pending)]);
         let sup = staff(&[Role::Supervisor], None, Some(CENTRE));
         for status in S::ALL {
-            let case = CaseFacts { status, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false };
+            let case = CaseFacts { status, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false, materials_due: false, committed: false };
             assert_eq!(sup.sight(&case), Sight::Whole);
             assert!(sup.actions(&case).is_empty(), "{status:?}");
         }
@@ -205,20 +216,35 @@ mod tests {
     #[test]
     fn issuing_needs_an_approved_case_at_the_clerks_site() {
         let reviews = parts(&[("market", ReviewStatus::Approved)]);
-        let case = CaseFacts { status: S::Approved, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false };
+        let case = CaseFacts { status: S::Approved, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false, materials_due: false, committed: false };
         assert_eq!(staff(&[Role::IssuingClerk], None, Some(TOWN)).actions(&case), vec![A::Issue]);
         assert!(staff(&[Role::IssuingClerk], None, Some("/gulou/wenquan/")).actions(&case).is_empty());
         assert!(staff(&[Role::WindowClerk], None, Some(TOWN)).actions(&case).is_empty());
         // The result waits for an unpaid fee.
         let unpaid = CaseFacts { payment_due: true, ..case };
         assert!(staff(&[Role::IssuingClerk], None, Some(TOWN)).actions(&unpaid).is_empty());
+        // And for a deferred material (容缺) still to come.
+        let waiting = CaseFacts { materials_due: true, ..case };
+        assert!(staff(&[Role::IssuingClerk], None, Some(TOWN)).actions(&waiting).is_empty());
+    }
+
+    #[test]
+    fn only_the_approving_department_revokes_a_result_granted_on_a_commitment() {
+        let reviews = parts(&[("market", ReviewStatus::Approved)]);
+        let issued = CaseFacts { status: S::Issued, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false, materials_due: false, committed: true };
+        assert_eq!(staff(&[Role::Reviewer], Some("market"), None).actions(&issued), vec![A::Revoke]);
+        assert!(staff(&[Role::Reviewer], Some("health"), None).actions(&issued).is_empty());
+        assert!(staff(&[Role::IssuingClerk], None, Some(TOWN)).actions(&issued).is_empty());
+        assert_eq!(staff(&[Role::Admin], None, None).actions(&issued), vec![A::Revoke]);
+        let proven = CaseFacts { committed: false, ..issued };
+        assert!(staff(&[Role::Reviewer], Some("market"), None).actions(&proven).is_empty());
     }
 
     #[test]
     fn one_person_can_hold_several_roles() {
         let both = staff(&[Role::WindowClerk, Role::IssuingClerk], None, Some(CENTRE));
         let reviews = [];
-        let submitted = CaseFacts { status: S::Submitted, accepted: false, site_path: CENTRE, reviews: &reviews, payment_due: false };
+        let submitted = CaseFacts { status: S::Submitted, accepted: false, site_path: CENTRE, reviews: &reviews, payment_due: false, materials_due: false, committed: false };
         let approved = CaseFacts { status: S::Approved, ..submitted };
         assert!(both.may_act(&submitted, A::Accept));
         assert!(both.may_act(&approved, A::Issue));
@@ -230,7 +256,7 @@ mod tests {
         let agent = staff(&[Role::ProxyAgent], None, Some("/gulou/dongjie/sanfang/"));
         let reviews = parts(&[("market", ReviewStatus::Pending)]);
         for status in S::ALL {
-            let case = CaseFacts { status, accepted: true, site_path: "/gulou/dongjie/sanfang/", reviews: &reviews, payment_due: false };
+            let case = CaseFacts { status, accepted: true, site_path: "/gulou/dongjie/sanfang/", reviews: &reviews, payment_due: false, materials_due: false, committed: false };
             assert_eq!(agent.sight(&case), Sight::None, "{status:?}");
             assert!(agent.actions(&case).is_empty(), "{status:?}");
         }
@@ -243,7 +269,7 @@ mod tests {
     fn the_admin_keeps_the_front_and_back_windows_but_departments_decide() {
         let reviews = parts(&[("market", ReviewStatus::Pending)]);
         let admin = staff(&[Role::Admin], None, None);
-        let case = CaseFacts { status: S::UnderReview, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false };
+        let case = CaseFacts { status: S::UnderReview, accepted: true, site_path: TOWN, reviews: &reviews, payment_due: false, materials_due: false, committed: false };
         assert!(admin.actions(&case).is_empty(), "reviews belong to the department");
         assert!(admin.can(Capability::EditCalendar));
     }

@@ -354,6 +354,19 @@ impl WorkCalendar {
     }
 }
 
+/// A date travels as `YYYY-MM-DD`, in views and stored JSON alike.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        date_text::serialize(self, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        date_text::deserialize(d)
+    }
+}
+
 /// `Date` as `YYYY-MM-DD` in serialised views.
 pub mod date_text {
     use super::Date;

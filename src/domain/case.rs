@@ -21,8 +21,11 @@ pub enum CaseStatus {
     Approved,
     /// 审批不通过: rejected with reason and legal basis. Final.
     Rejected,
-    /// 已办结: result issued. Final (until rated).
+    /// 已办结: result issued. Final (until rated), but for a revocation.
     Issued,
+    /// 已撤销: the result was withdrawn because a commitment signed instead of proof
+    /// (告知承诺) proved false. Final.
+    Revoked,
 }
 
 /// What someone does to a case.
@@ -37,6 +40,8 @@ pub enum CaseAction {
     Approve,
     Reject,
     Issue,
+    /// Withdraw an issued result for a false commitment.
+    Revoke,
 }
 
 /// Who acts. Citizens act on their own cases; staff roles act on cases in their scope.
@@ -77,10 +82,13 @@ pub enum EventKind {
     Claimed,
     /// The fee was paid, a payment failed, the fee was refunded or waived.
     Payment,
+    /// A material was provided without an upload (a reused licence, a signed
+    /// commitment, a deferral) or a deferred one arrived.
+    Provision,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::Transition,
         EventKind::ReviewStarted,
         EventKind::ReviewApproved,
@@ -88,6 +96,7 @@ impl EventKind {
         EventKind::MaterialViewed,
         EventKind::Claimed,
         EventKind::Payment,
+        EventKind::Provision,
     ];
 
     pub fn code(self) -> &'static str {
@@ -99,6 +108,7 @@ impl EventKind {
             EventKind::MaterialViewed => "material_viewed",
             EventKind::Claimed => "claimed",
             EventKind::Payment => "payment",
+            EventKind::Provision => "provision",
         }
     }
 
@@ -127,7 +137,7 @@ pub enum TransitionError {
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 8] = [
+    pub const ALL: [CaseStatus; 9] = [
         CaseStatus::Submitted,
         CaseStatus::NeedsCorrection,
         CaseStatus::Refused,
@@ -136,6 +146,7 @@ impl CaseStatus {
         CaseStatus::Approved,
         CaseStatus::Rejected,
         CaseStatus::Issued,
+        CaseStatus::Revoked,
     ];
 
     /// The stable code stored in the database and used as the i18n key `status.<code>`.
@@ -149,6 +160,7 @@ impl CaseStatus {
             CaseStatus::Approved => "approved",
             CaseStatus::Rejected => "rejected",
             CaseStatus::Issued => "issued",
+            CaseStatus::Revoked => "revoked",
         }
     }
 
@@ -158,7 +170,7 @@ impl CaseStatus {
 
     /// Whether the case has reached an end.
     pub fn is_final(self) -> bool {
-        matches!(self, CaseStatus::Refused | CaseStatus::Rejected | CaseStatus::Issued)
+        matches!(self, CaseStatus::Refused | CaseStatus::Rejected | CaseStatus::Issued | CaseStatus::Revoked)
     }
 
     /// The status `action` leads to, if it is allowed from this one. `accepted` says
@@ -179,6 +191,7 @@ impl CaseStatus {
             (S::Accepted | S::UnderReview, A::Approve) => S::Approved,
             (S::Accepted | S::UnderReview, A::Reject) => S::Rejected,
             (S::Approved, A::Issue) => S::Issued,
+            (S::Issued, A::Revoke) => S::Revoked,
             _ => return None,
         })
     }
@@ -202,7 +215,7 @@ impl CaseStatus {
 }
 
 impl CaseAction {
-    pub const ALL: [CaseAction; 8] = [
+    pub const ALL: [CaseAction; 9] = [
         CaseAction::Accept,
         CaseAction::StartReview,
         CaseAction::Approve,
@@ -211,6 +224,7 @@ impl CaseAction {
         CaseAction::Refuse,
         CaseAction::Reject,
         CaseAction::Resubmit,
+        CaseAction::Revoke,
     ];
 
     pub fn code(self) -> &'static str {
@@ -223,6 +237,7 @@ impl CaseAction {
             CaseAction::Approve => "approve",
             CaseAction::Reject => "reject",
             CaseAction::Issue => "issue",
+            CaseAction::Revoke => "revoke",
         }
     }
 
@@ -232,7 +247,7 @@ impl CaseAction {
 
     /// Actions that close a door on the applicant must give the reason.
     pub fn needs_reason(self) -> bool {
-        matches!(self, CaseAction::Refuse | CaseAction::Reject | CaseAction::RequestCorrection)
+        matches!(self, CaseAction::Refuse | CaseAction::Reject | CaseAction::RequestCorrection | CaseAction::Revoke)
     }
 }
 
@@ -262,7 +277,8 @@ impl Role {
         match self {
             Role::Applicant => action == A::Resubmit,
             Role::WindowClerk => matches!(action, A::Accept | A::Refuse | A::RequestCorrection),
-            Role::Reviewer => matches!(action, A::StartReview | A::Approve | A::Reject | A::RequestCorrection),
+            // The reviewing department answers for what it approved, false commitments included.
+            Role::Reviewer => matches!(action, A::StartReview | A::Approve | A::Reject | A::RequestCorrection | A::Revoke),
             Role::IssuingClerk => action == A::Issue,
             Role::Supervisor | Role::ProxyAgent => false,
             Role::Admin => action != A::Resubmit,
@@ -324,9 +340,14 @@ mod tests {
 
     #[test]
     fn finished_cases_take_no_more_actions() {
-        for s in [S::Refused, S::Rejected, S::Issued] {
+        for s in [S::Refused, S::Rejected, S::Revoked] {
             assert!(s.actions_for(Role::Admin, true).is_empty(), "{s:?}");
         }
+        // An issued result can only be withdrawn, with a reason.
+        assert_eq!(S::Issued.actions_for(Role::Admin, true), vec![A::Revoke]);
+        assert_eq!(transition(S::Issued, A::Revoke, Role::Reviewer, "", true), Err(TransitionError::ReasonRequired));
+        assert_eq!(transition(S::Issued, A::Revoke, Role::Reviewer, "现场核查：无检测报告", true), Ok(S::Revoked));
+        assert_eq!(transition(S::Issued, A::Revoke, Role::IssuingClerk, "x", true), Err(TransitionError::NotYourRole));
         assert_eq!(transition(S::Issued, A::Issue, Role::IssuingClerk, "", false), Err(TransitionError::NotAllowedNow));
         assert_eq!(transition(S::Submitted, A::Issue, Role::IssuingClerk, "", false), Err(TransitionError::NotAllowedNow));
     }

@@ -61,7 +61,7 @@ impl HandlingDepth {
 }
 
 /// A document the guide asks for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Material {
     /// Stable key within the item: lowercase letters, digits and `_`.
@@ -70,6 +70,18 @@ pub struct Material {
     pub required: bool,
     #[serde(default)]
     pub note: Option<Text>,
+    /// Items whose issued e-licences stand in for this material (数据代替跑腿).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reusable_licences: Vec<String>,
+    /// May be sent after acceptance (容缺受理).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferrable: bool,
+    /// A key material (核心要件): never deferred, not even on the red list's fast lane.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub key: bool,
+    /// The commitment the applicant may sign instead of sending this proof (告知承诺).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<Text>,
 }
 
 /// 办事指南: everything a citizen should know before applying.
@@ -117,6 +129,13 @@ pub struct ServiceItem {
     /// What the item charges, paid online (or waived); free when absent.
     #[serde(default)]
     pub charge: Option<super::fee::Charge>,
+    /// Working days a deferred material (容缺) may take after submission.
+    #[serde(default = "default_deferral_days")]
+    pub deferral_days: u32,
+}
+
+fn default_deferral_days() -> u32 {
+    super::provision::DEFAULT_DEFERRAL_DAYS
 }
 
 /// What is wrong with a catalog entry, naming the field as a path
@@ -220,6 +239,17 @@ impl ServiceItem {
                 p2.push(CatalogProblem { field: format!("materials[{i}].code"), problem: "is used twice".into() });
             }
             check_text(&mut p2, &format!("materials[{i}].name"), &m.name);
+            if m.deferrable && m.key {
+                p2.push(CatalogProblem { field: format!("materials[{i}].deferrable"), problem: "a key material cannot be deferred".into() });
+            }
+            if let Some(c) = &m.commitment {
+                check_text(&mut p2, &format!("materials[{i}].commitment"), c);
+            }
+            for (j, code) in m.reusable_licences.iter().enumerate() {
+                if !is_item_code(code) {
+                    p2.push(CatalogProblem { field: format!("materials[{i}].reusable_licences[{j}]"), problem: "must be an item code".into() });
+                }
+            }
         }
         let mut seen = HashSet::new();
         for (i, f) in self.form.fields.iter().enumerate() {
@@ -313,7 +343,7 @@ pub(crate) mod tests {
                 consultation_phone: "12345".into(),
                 complaint_phone: "12345".into(),
             },
-            materials: vec![Material { code: "id_card".into(), name: t("id"), required: true, note: None }],
+            materials: vec![Material { code: "id_card".into(), name: t("id"), required: true, ..Material::default() }],
             form: FormDefinition {
                 fields: vec![
                     field(APPLICANT_NAME, FieldKind::Text),
@@ -324,6 +354,7 @@ pub(crate) mod tests {
             reviewing_departments: vec![],
             licence: None,
             charge: None,
+            deferral_days: 10,
         }
     }
 
@@ -355,6 +386,17 @@ pub(crate) mod tests {
         item.reviewing_departments = vec!["civil".into(), "tax".into(), "civil".into()];
         let fields: Vec<String> = item.check(&sample_departments()).into_iter().map(|p| p.field).collect();
         assert_eq!(fields, vec!["reviewing_departments[1]", "reviewing_departments[2]"]);
+    }
+
+    #[test]
+    fn material_provisions_are_checked() {
+        let mut item = sample_item();
+        item.materials[0].deferrable = true;
+        item.materials[0].key = true;
+        item.materials[0].commitment = Some(Text { zh: "本人承诺".into(), en: String::new() });
+        item.materials[0].reusable_licences = vec!["mkt 1".into()];
+        let fields: Vec<String> = item.check(&sample_departments()).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, vec!["materials[0].deferrable", "materials[0].commitment.en", "materials[0].reusable_licences[0]"]);
     }
 
     #[test]

@@ -68,6 +68,48 @@ pub fn spawn_worker(store: Store, gateway: Arc<dyn SmsGateway>) {
     });
 }
 
+/// Queues a reminder for each deferred material (容缺) falling due within two
+/// working days, once each, in the applicant's language. Returns how many.
+pub async fn remind_deferrals(store: &Store, calendar: &crate::domain::calendar::WorkCalendar, now: i64) -> Result<usize, String> {
+    use crate::domain::calendar::Date;
+    use crate::domain::provision::reminder_due;
+    let today = Date::from_unix_ms_china(now);
+    // Two working days ahead is at most a week of calendar days (a long holiday aside).
+    let due = store.deferrals_to_remind(today.plus_days(14), 200).await.map_err(|e| e.to_string())?;
+    let mut sent = 0;
+    for d in due.into_iter().filter(|d| reminder_due(calendar, d.due_on, today)) {
+        let item = store.service_item(&d.service_code).await.map_err(|e| e.to_string())?;
+        let locale = locale_of(&d.locale);
+        let lang = if d.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh };
+        let service = item.as_ref().map(|i| i.name.get(lang).to_owned()).unwrap_or_default();
+        let material = item.as_ref().and_then(|i| i.material(&d.material_code)).map(|m| m.name.get(lang).to_owned()).unwrap_or_default();
+        let tracking = crate::domain::ids::TrackingNumber::parse(&d.tracking_number).map(|t| t.to_string()).unwrap_or_else(|_| d.tracking_number.clone());
+        let body = fill_template(
+            &td_string!(locale, notice.deferral_reminder).to_string(),
+            &[("service", service), ("tracking", tracking), ("detail", material), ("due", d.due_on.to_string())],
+        );
+        let notice = Notice { kind: "deferral_reminder".into(), phone: d.phone.clone(), locale: d.locale.clone(), body };
+        if store.remind_deferral(&d, &notice, now).await.map_err(|e| e.to_string())? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs the deferral reminders every minute for the life of the process.
+pub fn spawn_reminders(state: crate::server::AppState) {
+    tokio::spawn(async move {
+        loop {
+            match remind_deferrals(&state.store, &state.calendar(), crate::server::clock::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "deferred materials reminded"),
+                Err(e) => tracing::error!("reminders: {e}"),
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+    });
+}
+
 /// The locale of a stored locale code.
 pub fn locale_of(code: &str) -> Locale {
     if code == "en" { Locale::en } else { Locale::zh_Hans }
@@ -84,6 +126,7 @@ pub fn compose(status: CaseStatus, locale_code: &str, phone: &str, tracking: &st
         CaseStatus::Approved => ("approved", td_string!(locale, notice.approved).to_string()),
         CaseStatus::Rejected => ("rejected", td_string!(locale, notice.rejected).to_string()),
         CaseStatus::Issued => ("issued", td_string!(locale, notice.issued).to_string()),
+        CaseStatus::Revoked => ("revoked", td_string!(locale, notice.revoked).to_string()),
         CaseStatus::Submitted | CaseStatus::UnderReview => return None,
     };
     let body = fill_template(&template, &[("tracking", tracking.to_owned()), ("service", service.to_owned()), ("detail", detail.to_owned())]);

@@ -113,6 +113,7 @@ mod tests {
                 fee: crate::domain::fee::CaseFee::NONE,
                 waiver: None,
                 credit: None,
+                provisions: &[],
                 at: clock::now_ms(),
             })
             .await

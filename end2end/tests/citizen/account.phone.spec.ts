@@ -9,8 +9,10 @@
 import { test, expect, devices, type Browser, type Page } from "@playwright/test";
 import {
   APPLY_PATH,
+  askForCode,
   checkA11y,
   codeFromDemoBox,
+  enterCode,
   completeApplicationWithPhone,
   errorSummary,
   field,
@@ -24,23 +26,6 @@ import {
   waitForFormHydration,
   zh,
 } from "../helpers";
-
-/** Asks for a code on /m/me and returns it; the page is left on the code form. */
-async function askForCode(page: Page, phone: string): Promise<string> {
-  await page.goto("/m/me");
-  await page.getByLabel(zh.account.phone, { exact: true }).fill(phone);
-  await page.getByRole("button", { name: zh.account.send_code, exact: true }).click();
-  await expect(page.getByTestId("code-sent")).toHaveText(fill(zh.account.code_sent, { phone: maskedPhone(phone) }));
-  const back = page.url();
-  const code = await codeFromDemoBox(page, phone);
-  await page.goto(back);
-  return code;
-}
-
-async function enterCode(page: Page, code: string): Promise<void> {
-  await page.getByLabel(zh.account.code, { exact: true }).fill(code);
-  await page.getByRole("button", { name: zh.account.sign_in, exact: true }).click();
-}
 
 async function secondPhone(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ ...devices["Pixel 7"], baseURL: test.info().project.use.baseURL, locale: "zh-CN" });

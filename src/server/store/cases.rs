@@ -10,6 +10,7 @@ use crate::domain::deadline::Deadline;
 use crate::domain::delivery::Delivery;
 use crate::domain::credit::CreditList;
 use crate::domain::fee::{CaseFee, PaymentStatus};
+use crate::domain::provision::{Provision, Reductions};
 use crate::domain::text::Text;
 use crate::domain::ids::TrackingNumber;
 use crate::domain::review::{ReviewOutcome, ReviewStatus, aggregate};
@@ -41,6 +42,8 @@ pub struct NewCase<'a> {
     pub waiver: Option<&'a str>,
     /// The credit list an applicant's ID number or credit code was found on.
     pub credit: Option<(CreditList, &'a Text)>,
+    /// Materials provided without an upload, deferred ones with their due dates.
+    pub provisions: &'a [Provision],
     pub at: i64,
 }
 
@@ -83,11 +86,30 @@ pub struct CaseRecord {
     pub fee: CaseFee,
     /// The credit list the applicant was on at submission, and why.
     pub credit: Option<(CreditList, Text)>,
+    /// What the case spared the applicant (四减).
+    pub reductions: Reductions,
+    /// Working days saved against the statutory limit, once issued.
+    pub days_saved: Option<i64>,
+    /// The earliest due date of a deferred material still to come: the result waits.
+    pub deferred_due_on: Option<Date>,
 }
 
 impl CaseRecord {
     pub fn accepted(&self) -> bool {
         self.deadline.is_some()
+    }
+
+    /// What the access rules need to know of this case.
+    pub fn facts<'a>(&'a self, reviews: &'a [crate::domain::access::ReviewPart]) -> crate::domain::access::CaseFacts<'a> {
+        crate::domain::access::CaseFacts {
+            status: self.status,
+            accepted: self.accepted(),
+            site_path: &self.site_path,
+            reviews,
+            payment_due: self.fee.status.holds_issuance(),
+            materials_due: self.deferred_due_on.is_some(),
+            committed: self.reductions.materials_committed > 0,
+        }
     }
 }
 
@@ -153,6 +175,10 @@ pub struct Step<'a> {
     /// Corrected answers replacing the case's.
     pub answers: Option<&'a BTreeMap<String, String>>,
     pub licence: Option<&'a NewLicence>,
+    /// Withdraws the case's licence (a revocation), with the step's note as reason.
+    pub revoke_licence: bool,
+    /// Set at issue: working days saved against the statutory limit.
+    pub days_saved: Option<i64>,
     /// Messages by the status the step ends in: the one matching is written.
     pub notices: Vec<(CaseStatus, Notice)>,
 }
@@ -174,6 +200,8 @@ impl<'a> Step<'a> {
             correction: None,
             answers: None,
             licence: None,
+            revoke_licence: false,
+            days_saved: None,
             notices: Vec::new(),
         }
     }
@@ -230,7 +258,7 @@ impl Stage {
             CaseStatus::NeedsCorrection => Stage::Correction,
             CaseStatus::Accepted | CaseStatus::UnderReview => Stage::Review,
             CaseStatus::Approved => Stage::Issue,
-            CaseStatus::Issued | CaseStatus::Refused | CaseStatus::Rejected => Stage::Done,
+            CaseStatus::Issued | CaseStatus::Refused | CaseStatus::Rejected | CaseStatus::Revoked => Stage::Done,
         }
     }
 
@@ -299,12 +327,14 @@ pub struct QueueRow {
 
 const CASE_COLUMNS: &str = "id, tracking_number, draft_id, owner_hash, service_code, department, applicant_name, \
      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, accepted_on, promised_days, \
-     paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason";
+     paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason, \
+     materials_reused, materials_deferred, materials_committed, trips_saved, days_saved, deferred_due_on";
 
 type CaseRow = (
     (i64, String, String, String, String, String, String, String, String, String, i64, i64),
     (String, String, String, Option<String>, i64, i64, Option<String>, Option<String>, Option<String>, bool, Option<String>),
     (Option<i64>, Option<String>, Option<String>, i64, String, Option<String>, Option<String>),
+    (i64, i64, i64, i64, Option<i64>, Option<String>),
 );
 
 fn date_of(what: &str, s: &str) -> StoreResult<Date> {
@@ -320,7 +350,9 @@ fn tracking_of(tn: &str) -> StoreResult<TrackingNumber> {
 }
 
 fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
-    let ((id, tn, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone, answers, status, submitted_at, updated_at), rest, (citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason)) = row;
+    let ((id, tn, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone, answers, status, submitted_at, updated_at), rest, (citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason), saved) = row;
+    let (reused, deferred, committed, trips_saved, days_saved, deferred_due_on) = saved;
+    let count = |n: i64| u32::try_from(n).map_err(|_| corrupt(format!("case {id} count {n}")));
     let (site_path, locale, delivery, accepted_on, promised_days, paused_days, paused_on, due_on, yellow_on, due_provisional, correction) = rest;
     let deadline = match (opt_date("accepted_on", accepted_on)?, opt_date("due_on", due_on)?, opt_date("yellow_on", yellow_on)?) {
         (Some(accepted_on), Some(due), Some(yellow_from)) => Some(Deadline {
@@ -369,10 +401,13 @@ fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
             )),
             _ => None,
         },
+        reductions: Reductions { materials_reused: count(reused)?, materials_deferred: count(deferred)?, materials_committed: count(committed)?, trips_saved: count(trips_saved)? },
+        days_saved,
+        deferred_due_on: opt_date("deferred_due_on", deferred_due_on)?,
     })
 }
 
-/// Splits the 30 columns into three tuples sqlx can decode (it decodes up to 16).
+/// Splits the 36 columns into four tuples sqlx can decode (it decodes up to 16).
 macro_rules! fetch_case {
     ($pool:expr, $sql:expr, $value:expr) => {{
         use sqlx::Row;
@@ -389,6 +424,7 @@ macro_rules! fetch_case {
                     r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?,
                 ),
                 (r.try_get(23)?, r.try_get(24)?, r.try_get(25)?, r.try_get(26)?, r.try_get(27)?, r.try_get(28)?, r.try_get(29)?),
+                (r.try_get(30)?, r.try_get(31)?, r.try_get(32)?, r.try_get(33)?, r.try_get(34)?, r.try_get(35)?),
             )),
         }
     }};
@@ -416,6 +452,8 @@ impl Store {
         let delivery = serde_json::to_string(new.delivery).map_err(corrupt)?;
         let proxy_consent = new.proxy.map(|p| serde_json::to_string(p.consent)).transpose().map_err(corrupt)?;
         let credit_reason = new.credit.map(|(_, r)| serde_json::to_string(r)).transpose().map_err(corrupt)?;
+        let reductions = crate::domain::provision::reductions(new.provisions);
+        let deferred_due_on = new.provisions.iter().filter(|p| p.is_outstanding()).filter_map(|p| p.due_on).min();
         let last4: String = new.applicant_phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         let inserted: Result<(), sqlx::Error> = on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
@@ -437,8 +475,10 @@ impl Store {
             let case_id: i64 = sqlx::query_scalar(
                 "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name,
                      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, phone_last4, stage,
-                     citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
+                     citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason,
+                     materials_reused, materials_deferred, materials_committed, trips_saved, deferred_due_on)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+                     $23, $24, $25, $26, $27) RETURNING id",
             )
             .bind(tracking.as_str()).bind(&new.draft.id).bind(&new.draft.owner_hash).bind(&new.draft.service_code)
             .bind(new.department).bind(new.applicant_name).bind(new.applicant_phone).bind(&answers)
@@ -446,6 +486,9 @@ impl Store {
             .bind(Stage::Intake.code()).bind(new.citizen_id).bind(new.proxy.map(|p| p.agent)).bind(proxy_consent.as_deref())
             .bind(i64::from(new.fee.amount_fen)).bind(new.fee.status.code())
             .bind(new.credit.map(|(l, _)| l.code())).bind(credit_reason.as_deref())
+            .bind(i64::from(reductions.materials_reused)).bind(i64::from(reductions.materials_deferred))
+            .bind(i64::from(reductions.materials_committed)).bind(i64::from(reductions.trips_saved))
+            .bind(deferred_due_on.map(|d| d.to_string()))
             .fetch_one(&mut *tx).await?;
             // A proxy filing is the agent's act, in the chain under their name.
             let (actor, note) = match &new.proxy {
@@ -453,6 +496,17 @@ impl Store {
                 None => ("applicant".to_owned(), String::new()),
             };
             append_case_event!(tx, case_id, EventKind::Transition.code(), new.at, &actor, "", None, CaseStatus::Submitted.code(), &note);
+            // Each material provided without an upload is on the record: the licence
+            // reused, the commitment as signed, the date a deferred one is due by.
+            for p in new.provisions {
+                if let Some(due) = p.due_on {
+                    sqlx::query("UPDATE material_provisions SET due_on = $1 WHERE draft_id = $2 AND material_code = $3")
+                        .bind(due.to_string()).bind(&new.draft.id).bind(&p.material_code).execute(&mut *tx).await?;
+                }
+                let note = super::provisions::provision_note(p);
+                let submitted = Some(CaseStatus::Submitted.code());
+                append_case_event!(tx, case_id, EventKind::Provision.code(), new.at, &actor, "", submitted, CaseStatus::Submitted.code(), &note);
+            }
             if let Some(basis) = new.waiver {
                 let note = format!("waived {}: {basis}", crate::domain::fee::yuan(new.fee.amount_fen));
                 append_case_event!(tx, case_id, EventKind::Payment.code(), new.at, "system", "", Some(CaseStatus::Submitted.code()), CaseStatus::Submitted.code(), &note);
@@ -607,6 +661,13 @@ impl Store {
                 .bind(&l.number).bind(step.case_id).bind(&l.service_code).bind(&l.name.zh).bind(&l.name.en).bind(&l.holder)
                 .bind(&l.department).bind(l.issued_on.to_string()).bind(l.valid_until.map(|d| d.to_string())).bind(&l.verification_code)
                 .execute(&mut *tx).await?;
+            }
+            if step.revoke_licence {
+                sqlx::query("UPDATE licences SET status = 'revoked', revoked_at = $1, revoked_reason = $2 WHERE case_id = $3 AND status = 'valid'")
+                    .bind(step.at).bind(step.note).bind(step.case_id).execute(&mut *tx).await?;
+            }
+            if let Some(days) = step.days_saved {
+                sqlx::query("UPDATE cases SET days_saved = $1 WHERE id = $2").bind(days).bind(step.case_id).execute(&mut *tx).await?;
             }
             append_case_event!(tx, step.case_id, step.kind.code(), step.at, step.actor, department, Some(step.from.code()), to.code(), step.note);
             if let Some((_, n)) = step.notices.iter().find(|(s, _)| *s == to) {

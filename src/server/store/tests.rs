@@ -72,6 +72,7 @@ fn new_case<'a>(d: &'a Draft, at: i64) -> NewCase<'a> {
         fee: crate::domain::fee::CaseFee::NONE,
         waiver: None,
         credit: None,
+        provisions: &[],
         at,
     }
 }
@@ -654,5 +655,58 @@ async fn credit_entries_seed_once_keep_administrators_changes_and_are_audited() 
         store.save_draft(&d).await.unwrap();
         let case = store.submit_case(&NewCase { credit: Some((CreditList::Black, &reason)), ..new_case(&d, 10) }).await.unwrap();
         assert_eq!(case.credit, Some((CreditList::Black, reason.clone())));
+    }
+}
+
+#[tokio::test]
+async fn provisions_travel_with_the_case_deferrals_are_reminded_once_and_arrive_into_the_chain() {
+    use crate::domain::provision::{Provision, ProvisionKind, Reductions};
+    use crate::domain::text::Text;
+    for store in stores().await {
+        seeded(&store).await;
+        let d = draft("d-provide");
+        store.save_draft(&d).await.unwrap();
+        let committed = Provision {
+            material_code: "id_card".into(),
+            kind: ProvisionKind::Committed,
+            licence_number: None,
+            commitment: Some(Text { zh: "本人承诺".into(), en: "I commit".into() }),
+            due_on: None,
+            arrived: false,
+        };
+        let deferred = Provision { material_code: "photo".into(), kind: ProvisionKind::Deferred, commitment: None, ..committed.clone() };
+        store.set_provision(&d.id, &deferred, 1).await.unwrap();
+        store.clear_provision(&d.id, "photo").await.unwrap();
+        store.set_provision(&d.id, &committed, 2).await.unwrap();
+        store.set_provision(&d.id, &deferred, 3).await.unwrap();
+        assert_eq!(store.provisions_of_draft(&d.id).await.unwrap(), vec![committed.clone(), deferred.clone()]);
+
+        let due = Date::new(2026, 3, 11).unwrap();
+        let at_submission = [committed.clone(), Provision { due_on: Some(due), ..deferred.clone() }];
+        let case = store.submit_case(&NewCase { provisions: &at_submission, ..new_case(&d, 10) }).await.unwrap();
+        assert_eq!(case.reductions, Reductions { materials_reused: 0, materials_deferred: 1, materials_committed: 1, trips_saved: 2 });
+        assert_eq!(case.deferred_due_on, Some(due), "{}: the result waits for the deferred material", store.engine());
+        assert!(case.facts(&[]).materials_due && case.facts(&[]).committed);
+        let kinds: Vec<EventKind> = store.case_events(case.id).await.unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, vec![EventKind::Transition, EventKind::Provision, EventKind::Provision]);
+
+        // Reminded once, however often the sweep runs.
+        let due_soon = store.deferrals_to_remind(due, 10).await.unwrap();
+        assert_eq!(due_soon.len(), 1);
+        assert_eq!((due_soon[0].material_code.as_str(), due_soon[0].due_on), ("photo", due));
+        assert!(store.deferrals_to_remind(Date::new(2026, 3, 10).unwrap(), 10).await.unwrap().is_empty());
+        let notice = Notice { kind: "deferral_reminder".into(), phone: "13800138000".into(), locale: "zh".into(), body: "请补交".into() };
+        assert!(store.remind_deferral(&due_soon[0], &notice, 20).await.unwrap());
+        assert!(!store.remind_deferral(&due_soon[0], &notice, 21).await.unwrap());
+        assert!(store.deferrals_to_remind(due, 10).await.unwrap().is_empty());
+        assert_eq!(store.case_messages(case.id).await.unwrap().len(), 1);
+
+        // It arrives: once, chained, and the result no longer waits.
+        assert!(store.deferred_material_arrived(case.id, "photo", "applicant", 30).await.unwrap());
+        assert!(!store.deferred_material_arrived(case.id, "photo", "applicant", 31).await.unwrap());
+        let case = store.case_by_id(case.id).await.unwrap().unwrap();
+        assert_eq!(case.deferred_due_on, None);
+        assert!(store.provisions_of_draft(&d.id).await.unwrap().iter().all(|p| !p.is_outstanding()));
+        assert!(store.verify_case_chain(case.id).await.unwrap().is_ok(), "{}: the chain is intact", store.engine());
     }
 }

@@ -247,6 +247,37 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+        {(!v.provided.is_empty()).then(|| view! {
+            <h3 class="mb-2 text-lg font-semibold">{t_string!(i18n, provision.clerk_title).to_string()}</h3>
+            <ul class="card mb-4 space-y-2" data-testid="provided-materials">
+                {v.provided.iter().map(|p| {
+                    use crate::domain::provision::ProvisionKind;
+                    let how = match p.provision.kind {
+                        ProvisionKind::Licence => fill_template(&t_string!(i18n, provision.clerk_licence).to_string(), &[("number", p.provision.licence_number.clone().unwrap_or_default())]),
+                        _ => crate::ui::citizen::materials_page::provision_label(i18n, &p.provision, 0),
+                    };
+                    view! {
+                        <li data-testid=format!("provided-{}", p.provision.material_code)>
+                            <span class="font-semibold">{p.name.get(lang).to_owned()}</span>": "{how}
+                            {p.overdue.then(|| view! { " "<strong class="light light-red">{t_string!(i18n, provision.overdue).to_string()}</strong> })}
+                            {p.provision.commitment.as_ref().map(|c| view! { <blockquote class="mt-1 whitespace-pre-line border-l-4 border-slate-400 pl-3 text-sm">{c.get(lang).to_owned()}</blockquote> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {v.provided.iter().any(|p| p.provision.is_outstanding()).then(|| view! { <p class="notice mb-4" data-testid="deferred-waiting">{t_string!(i18n, provision.clerk_waiting).to_string()}</p> })}
+        })}
+        {(v.reductions.trips_saved > 0 || v.days_saved.is_some()).then(|| view! {
+            <p class="mb-4 text-sm" data-testid="reductions">
+                {fill_template(&t_string!(i18n, provision.reductions).to_string(), &[
+                    ("reused", v.reductions.materials_reused.to_string()),
+                    ("deferred", v.reductions.materials_deferred.to_string()),
+                    ("committed", v.reductions.materials_committed.to_string()),
+                    ("trips", v.reductions.trips_saved.to_string()),
+                ])}
+                {v.days_saved.map(|d| format!("; {}", fill_template(&t_string!(i18n, provision.days_saved).to_string(), &[("days", d.to_string())])))}
+            </p>
+        })}
         <iframe name="material-preview" title=t_string!(i18n, admin.material_preview).to_string() src="about:blank" class="mb-6 h-[36rem] w-full rounded-lg border border-slate-300 bg-white"></iframe>
         <h2 class="section-title">{t_string!(i18n, admin.timeline).to_string()}</h2>
         <Timeline entries=entries/>

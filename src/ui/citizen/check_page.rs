@@ -77,7 +77,12 @@ fn check_view((v, delivery_error): (CheckView, Option<String>)) -> impl IntoView
         <dl class="summary-list card">
             {v.item.materials.iter().map(|m| {
                 let uploaded = v.uploaded.iter().find(|u| u.material_code == m.code);
-                let shown = uploaded.map(|u| format!("{} ({})", u.file_name, human_size(u.size_bytes as u64))).unwrap_or_else(|| t_string!(i18n, check.none).to_string());
+                let provided = v.provided.iter().find(|p| p.material_code == m.code);
+                let shown = match (uploaded, provided) {
+                    (Some(u), _) => format!("{} ({})", u.file_name, human_size(u.size_bytes as u64)),
+                    (None, Some(p)) => crate::ui::citizen::materials_page::provision_label(i18n, p, v.item.deferral_days),
+                    (None, None) => t_string!(i18n, check.none).to_string(),
+                };
                 let label = m.name.get(lang).to_owned();
                 view! {
                     <dt>{label.clone()}</dt>

@@ -46,7 +46,7 @@ fn correction_view((v, outcome): (CorrectionPageView, UploadOutcome)) -> impl In
         },
         _ => (None, vec![]),
     };
-    let title = t_string!(i18n, correction.title).to_string();
+    let title = if v.correcting { t_string!(i18n, correction.title).to_string() } else { t_string!(i18n, provision.to_send_title).to_string() };
     view! {
         <Title text=format!("{title} {}", v.progress.tracking_number)/>
         <h1 class="page-title">{title}</h1>
@@ -79,6 +79,30 @@ fn correction_view((v, outcome): (CorrectionPageView, UploadOutcome)) -> impl In
                 }).collect_view()}
             </ul>
         })}
+        {(!v.deferred.is_empty()).then(|| view! {
+            <h2 class="section-title">{t_string!(i18n, provision.to_send_title).to_string()}</h2>
+            <ul class="mb-6 space-y-4">
+                {v.deferred.iter().map(|(m, due, overdue)| {
+                    let input_id = format!("file-{}", m.code);
+                    view! {
+                        <li id=format!("material-{}", m.code) class="card">
+                            <h3 class="font-semibold">{m.name.get(lang).to_owned()}</h3>
+                            <p class="my-2 text-sm">
+                                {fill_template(&t_string!(i18n, provision.due).to_string(), &[("due", due.clone())])}
+                                {overdue.then(|| view! { " "<strong class="text-red-800">{t_string!(i18n, provision.overdue).to_string()}</strong> })}
+                            </p>
+                            <form method="post" enctype="multipart/form-data" action=format!("/track/{tracking}/materials/{}", m.code)>
+                                <label for=input_id.clone() class="field-label">{format!("{}: {}", t_string!(i18n, materials.choose_file), m.name.get(lang))}</label>
+                                <span class="field-hint">{fill_template(&t_string!(i18n, materials.intro).to_string(), &[("max", human_size(v.max_bytes))])}</span>
+                                <input id=input_id type="file" name="file" accept=crate::domain::material::MediaType::accept_attribute() class="mb-3 block"/>
+                                <button type="submit" class="btn-secondary">{t_string!(i18n, materials.upload).to_string()}</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+        {v.correcting.then(|| view! {
         <form method="post" action=ResubmitCase::PATH class="card">
             <input type="hidden" name="tracking" value=tracking.clone()/>
             {(!v.fields.is_empty()).then(|| view! { <h2 class="mb-3 text-xl font-semibold">{t_string!(i18n, correction.answers).to_string()}</h2> })}
@@ -113,5 +137,6 @@ fn correction_view((v, outcome): (CorrectionPageView, UploadOutcome)) -> impl In
             <p class="mb-4">{t_string!(i18n, correction.declaration).to_string()}</p>
             <button type="submit" class="btn-primary">{t_string!(i18n, correction.resubmit).to_string()}</button>
         </form>
+        })}
     }
 }

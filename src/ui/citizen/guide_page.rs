@@ -63,6 +63,9 @@ fn guide_view(GuideView { item, department }: GuideView) -> impl IntoView {
                         <td>
                             <span class="font-semibold">{m.name.get(lang).to_owned()}</span>
                             {m.note.as_ref().map(|n| view! { <span class="block text-sm text-slate-700">{n.get(lang).to_owned()}</span> })}
+                            {(!m.reusable_licences.is_empty()).then(|| view! { <span class="block text-sm font-semibold text-emerald-800">{t_string!(i18n, provision.guide_licence).to_string()}</span> })}
+                            {m.deferrable.then(|| view! { <span class="block text-sm font-semibold text-emerald-800">{t_string!(i18n, provision.guide_defer).to_string()}</span> })}
+                            {m.commitment.is_some().then(|| view! { <span class="block text-sm font-semibold text-emerald-800">{t_string!(i18n, provision.guide_commit).to_string()}</span> })}
                         </td>
                         <td>{if m.required { t_string!(i18n, guide.required).to_string() } else { t_string!(i18n, guide.optional).to_string() }}</td>
                     </tr>

@@ -59,7 +59,12 @@ fn receipt_view((receipt, payment): (Option<ReceiptView>, Option<String>)) -> An
                 <dt>{t_string!(i18n, receipt.applicant).to_string()}</dt><dd>{format!("{} ({})", r.applicant_name, r.applicant_phone_masked)}</dd>
                 <dt>{t_string!(i18n, receipt.promised).to_string()}</dt><dd>{days_label(i18n, r.promised_days)}</dd>
                 <dt>{t_string!(i18n, check.materials).to_string()}</dt>
-                <dd><ul>{r.materials.iter().map(|(name, file)| view! { <li>{format!("{}: {file}", name.get(lang))}</li> }).collect_view()}</ul></dd>
+                <dd><ul>
+                    {r.materials.iter().map(|(name, file)| view! { <li>{format!("{}: {file}", name.get(lang))}</li> }).collect_view()}
+                    {r.provided.iter().map(|(name, p)| view! {
+                        <li data-testid=format!("provided-{}", p.material_code)>{format!("{}: {}", name.get(lang), crate::ui::citizen::materials_page::provision_label(i18n, p, 0))}</li>
+                    }).collect_view()}
+                </ul></dd>
             </dl>
             <figure class="card text-center">
                 <div class="mx-auto w-40" role="img" aria-label=t_string!(i18n, receipt.qr).to_string() inner_html=r.qr_svg.clone()></div>

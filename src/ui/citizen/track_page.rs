@@ -129,6 +129,21 @@ fn track_view((asked, outcome): (Asked, Option<LookupOutcome>)) -> impl IntoView
                             <a class="btn-primary" href=format!("/track/{}/correct", progress.tracking_plain)>{t_string!(i18n, correction.start).to_string()}</a>
                         </section>
                     })}
+                    {progress.provided.iter().any(|p| p.provision.is_outstanding() && !progress.status.is_final()).then(|| view! {
+                        <section class="notice" aria-labelledby="to-send-title" data-testid="deferred-materials">
+                            <h2 id="to-send-title" class="mb-2 text-xl font-semibold">{t_string!(i18n, provision.to_send_title).to_string()}</h2>
+                            <p class="mb-2">{t_string!(i18n, provision.to_send_text).to_string()}</p>
+                            <ul class="mb-3 list-disc pl-6">
+                                {progress.provided.iter().filter(|p| p.provision.is_outstanding()).map(|p| view! {
+                                    <li>
+                                        {format!("{}: {}", p.name.get(lang), crate::ui::citizen::materials_page::provision_label(i18n, &p.provision, 0))}
+                                        {p.overdue.then(|| view! { " "<strong class="text-red-800">{t_string!(i18n, provision.overdue).to_string()}</strong> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <a class="btn-primary" href=format!("/track/{}/correct", progress.tracking_plain)>{t_string!(i18n, provision.to_send_link).to_string()}</a>
+                        </section>
+                    })}
                     <section class="card mb-6" aria-labelledby="result-title">
                         <h2 id="result-title" class="mb-3 text-xl font-semibold">{t_string!(i18n, track.result_title).to_string()}</h2>
                         <dl class="facts mb-4">
@@ -154,7 +169,7 @@ fn track_view((asked, outcome): (Asked, Option<LookupOutcome>)) -> impl IntoView
                         <h3 class="mb-2 font-semibold">{t_string!(i18n, track.timeline).to_string()}</h3>
                         <Timeline entries=entries/>
                     </section>
-                    {progress.licence.clone().filter(|_| progress.status == CaseStatus::Issued).map(|l| view! {
+                    {progress.licence.clone().filter(|_| matches!(progress.status, CaseStatus::Issued | CaseStatus::Revoked)).map(|l| view! {
                         <section class="licence mb-6" aria-labelledby="licence-title" data-testid="licence">
                             <h2 id="licence-title" class="mb-3 text-2xl font-bold text-red-800">{l.name.get(lang).to_owned()}</h2>
                             <div class="flex flex-wrap gap-6">
