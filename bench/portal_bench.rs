@@ -116,6 +116,7 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
                     waiver: None,
                     credit: None,
                     provisions: &[],
+                    instant: None,
                     at: 1_795_363_200_000 + i as i64,
                 })
                 .await

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod fee;
 pub mod form;
 pub mod ids;
+pub mod instant;
 pub mod licence;
 pub mod lookup;
 pub mod material;

@@ -158,6 +158,8 @@ pub fn event_label(i18n: I18n, kind: crate::domain::case::EventKind, department:
         K::Claimed => t_string!(i18n, account.claimed_event).to_string(),
         K::Payment => t_string!(i18n, fee.event).to_string(),
         K::Provision => t_string!(i18n, provision.event).to_string(),
+        K::InstantApproved => t_string!(i18n, instant.approved_event).to_string(),
+        K::InstantFallback => t_string!(i18n, instant.fallback_event).to_string(),
     };
     let what = match department {
         Some(d) => format!("{}：{what}", d.get(lang())),

@@ -88,6 +88,12 @@ pub struct ReceiptView {
     pub fee: crate::domain::fee::CaseFee,
     /// The basis of a waived fee (政府免单).
     pub waiver: Option<Text>,
+    pub status: crate::domain::case::CaseStatus,
+    /// Where to see the result: the lookup, opened from the account when the case is in one.
+    pub result_path: String,
+    /// Instant approval (秒批): `Ok` when the system approved and issued it at once,
+    /// `Err(reasons)` when it fell back to people; None when the item has none.
+    pub instant: Option<Result<(), String>>,
 }
 
 #[cfg(feature = "ssr")]
@@ -164,6 +170,82 @@ mod ssr {
             None => Vec::new(),
         };
         Ok((credit, held))
+    }
+
+    /// Why a case was not approved instantly, in the applicant's language, for its record.
+    pub fn fallback_text(locale_code: &str, item: &ServiceItem, why: &[crate::domain::instant::Fallback]) -> String {
+        use crate::domain::instant::Fallback as F;
+        use crate::domain::text::{Lang, fill_template};
+        use crate::i18n::*;
+        let locale = crate::server::notify::locale_of(locale_code);
+        let lang = if locale_code == "en" { Lang::En } else { Lang::Zh };
+        let material = |code: &str| item.material(code).map(|m| m.name.get(lang).to_owned()).unwrap_or_else(|| code.to_owned());
+        let field = |name: &str| item.form.fields.iter().find(|f| f.name == name).map(|f| f.label.get(lang).to_owned()).unwrap_or_else(|| name.to_owned());
+        let reasons: Vec<String> = why
+            .iter()
+            .map(|w| match w {
+                F::BlackListed => td_string!(locale, instant.black_listed).to_string(),
+                F::PaymentDue => td_string!(locale, instant.payment_due).to_string(),
+                F::NotReused { material: m } => fill_template(&td_string!(locale, instant.not_reused).to_string(), &[("material", material(m))]),
+                F::Deferred { material: m } => fill_template(&td_string!(locale, instant.deferred).to_string(), &[("material", material(m))]),
+                F::NoIdNumber { field: f } => fill_template(&td_string!(locale, instant.no_id).to_string(), &[("field", field(f))]),
+                F::TooYoung { field: f, years } => fill_template(&td_string!(locale, instant.too_young).to_string(), &[("field", field(f)), ("years", years.to_string())]),
+                F::TooOld { field: f, years } => fill_template(&td_string!(locale, instant.too_old).to_string(), &[("field", field(f)), ("years", years.to_string())]),
+                F::AnswerNotAllowed { field: f } => fill_template(&td_string!(locale, instant.answer_not_allowed).to_string(), &[("field", field(f))]),
+            })
+            .collect();
+        reasons.join(if lang == Lang::En { "; " } else { "；" })
+    }
+
+    /// The system accepts, approves (for every reviewing department) and issues a
+    /// case whose instant approval rules held. Each step is its own transaction,
+    /// compared and set: a retried submission carries on from where the case
+    /// stands, and a crash between steps leaves a case people finish as usual.
+    pub async fn approve_instantly(st: &crate::server::AppState, case_id: i64, item: &ServiceItem) -> Result<(), ApiError> {
+        use crate::domain::case::{CaseStatus, EventKind};
+        use crate::domain::review::ReviewStatus;
+        use crate::server::store::{Clock, ReviewChange, Step, StoreError};
+        const ACTOR: &str = "system:instant";
+        let (now, today, calendar) = (crate::server::clock::now_ms(), today(), st.calendar());
+        let reload = || async { st.store.case_by_id(case_id).await.map_err(|e| internal("instant approval", e))?.ok_or(ApiError::NotFound) };
+        let ran = |r: Result<CaseStatus, StoreError>| match r {
+            Ok(_) | Err(StoreError::Conflict) => Ok(()),
+            Err(e) => Err(internal("instant approval", e)),
+        };
+        let reviewers = item.reviewers();
+        let case = reload().await?;
+        if case.status == CaseStatus::Submitted {
+            let mut step = Step::new(case.id, case.status, CaseStatus::Accepted, ACTOR, "", now);
+            step.clock = Clock::Start(crate::domain::deadline::Deadline::compute(&calendar, today, item.guide.promised_days, 0, st.settings.deadline_yellow_share));
+            step.open_reviews = &reviewers;
+            ran(st.store.record_step(&step).await)?;
+        }
+        let open = [ReviewStatus::Pending, ReviewStatus::InReview];
+        for department in &reviewers {
+            let case = reload().await?;
+            if !matches!(case.status, CaseStatus::Accepted | CaseStatus::UnderReview) {
+                break;
+            }
+            let mut step = Step::new(case.id, case.status, CaseStatus::Approved, ACTOR, "", now);
+            step.kind = EventKind::ReviewApproved;
+            step.review = Some(ReviewChange { department, from: &open, to: ReviewStatus::Approved, reviewer: ACTOR, reason: "", legal_basis: "" });
+            ran(st.store.record_step(&step).await)?;
+        }
+        let case = reload().await?;
+        if case.status == CaseStatus::Approved && !case.facts(&[]).payment_due && !case.facts(&[]).materials_due {
+            let (licence, days_saved) = crate::api::staff::issue_parts(item, &case, &calendar, today);
+            let mut step = Step::new(case.id, case.status, CaseStatus::Issued, ACTOR, "", now);
+            step.licence = licence.as_ref();
+            step.days_saved = days_saved;
+            let lang = if case.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh };
+            let service = item.name.get(lang).to_owned();
+            if let Some(n) = crate::server::notify::compose(CaseStatus::Issued, &case.locale, &case.applicant_phone, &case.tracking_number.to_string(), &service, "") {
+                step.notices.push((CaseStatus::Issued, n));
+            }
+            ran(st.store.record_step(&step).await)?;
+            tracing::info!(tracking = %case.tracking_number, "case approved instantly");
+        }
+        Ok(())
     }
 
     /// The draft's provisions that no longer stand (the applicant went on the black
@@ -426,6 +508,22 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
     for p in provided.iter_mut().filter(|p| p.kind == crate::domain::provision::ProvisionKind::Deferred) {
         p.due_on = Some(due);
     }
+    // Instant approval (秒批), judged before the case exists so the assessment is
+    // written with it; the steps follow below.
+    let assessment = item.instant_approval.as_ref().map(|spec| {
+        crate::domain::instant::decide(spec, &crate::domain::instant::Application {
+            item: &item,
+            answers: &answers.0,
+            provisions: &provided,
+            credit: credit.map(|(l, _)| l),
+            payment_due: crate::domain::fee::CaseFee::at_submission(item.charge.as_ref()).status.holds_issuance(),
+            today: today(),
+        })
+    });
+    let fallback_note = match &assessment {
+        Some(Err(why)) => fallback_text(locale_code(), &item, why),
+        _ => String::new(),
+    };
     let case = st
         .store
         .submit_case(&NewCase {
@@ -444,11 +542,15 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
             waiver: item.charge.as_ref().and_then(|c| c.waived.as_ref()).map(|basis| basis.zh.as_str()),
             credit,
             provisions: &provided,
+            instant: assessment.as_ref().map(|a| a.as_ref().map(|_| ()).map_err(|_| fallback_note.as_str())),
             at: clock::now_ms(),
         })
         .await
         .map_err(|e| internal("submitting case", e))?;
     tracing::info!(tracking = %case.tracking_number, service = %item.code, "case submitted");
+    if matches!(assessment, Some(Ok(()))) {
+        approve_instantly(&st, case.id, &item).await?;
+    }
     leptos_axum::redirect(&format!("/receipt/{}", case.tracking_number.as_str()));
     Ok(())
 }
@@ -483,10 +585,17 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
         .into_iter()
         .map(|p| (item.material(&p.material_code).map(|m| m.name.clone()).unwrap_or_default(), p))
         .collect();
+    use crate::domain::case::EventKind;
+    let instant = st.store.case_events(case.id).await.map_err(|e| internal("loading events", e))?.into_iter().find_map(|e| match e.kind {
+        EventKind::InstantApproved => Some(Ok(())),
+        EventKind::InstantFallback => Some(Err(e.note)),
+        _ => None,
+    });
     let lookup_path = format!("/track?number={}", number.as_str());
     let qr_svg = qrcode::QrCode::new(format!("{}{lookup_path}", st.settings.public_url).as_bytes())
         .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build())
         .map_err(|e| internal("drawing QR code", e))?;
+    let result_path = if case.citizen_id.is_some() { format!("{lookup_path}&mine=1") } else { lookup_path.clone() };
     Ok(ReceiptView {
         tracking_number: number.to_string(),
         service_name: item.name.clone(),
@@ -500,6 +609,9 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
         qr_svg,
         fee: case.fee,
         waiver: item.charge.as_ref().and_then(|c| c.waived.clone()),
+        status: case.status,
+        result_path,
+        instant,
     })
 }
 

@@ -605,7 +605,6 @@ pub async fn decide_case(
     use crate::domain::case::{NOTE_MAX_CHARS, TransitionError, transition};
     use crate::domain::correction::CorrectionRequestError;
     use crate::domain::deadline::Deadline;
-    use crate::domain::licence::{LicenceSpec, licence_number, valid_until};
     use crate::server::notify::compose;
     use crate::server::store::{Clock, NewLicence, ReviewChange, Step, StoreError};
     use crate::server::clock;
@@ -665,7 +664,7 @@ pub async fn decide_case(
     let mut step = Step::new(case.id, case.status, next, &actor, &event_note, now);
     let reviewers = item.reviewers();
     let correction;
-    let licence;
+    let licence: Option<NewLicence>;
     let own_department = me.scope.department.clone().unwrap_or_default();
     let review_from_open = [ReviewStatus::Pending, ReviewStatus::InReview];
     let review_from_pending = [ReviewStatus::Pending];
@@ -701,31 +700,11 @@ pub async fn decide_case(
             step.review = Some(ReviewChange { department: &own_department, from, to, reviewer: &actor, reason: note, legal_basis });
         }
         CaseAction::Issue => {
-            if let Some(spec) = &item.licence {
-                licence = new_licence(spec, &item, &case, today);
-                step.licence = Some(&licence);
-            }
-            // Counted against the statutory limit: the working days the clock ran.
-            if let Some(d) = &case.deadline {
-                let used = calendar.working_days_between(d.accepted_on, today).saturating_sub(d.paused_days);
-                step.days_saved = Some(crate::domain::provision::days_saved(item.guide.statutory_days, used));
-            }
+            (licence, step.days_saved) = issue_parts(&item, &case, &calendar, today);
+            step.licence = licence.as_ref();
         }
         CaseAction::Revoke => step.revoke_licence = true,
         CaseAction::Refuse | CaseAction::Resubmit => {}
-    }
-    fn new_licence(spec: &LicenceSpec, item: &ServiceItem, case: &crate::server::store::CaseRecord, today: crate::domain::calendar::Date) -> NewLicence {
-        let holder = spec.holder_field.as_ref().and_then(|f| case.answers.get(f)).cloned().unwrap_or_else(|| case.applicant_name.clone());
-        NewLicence {
-            number: licence_number(&item.code, today, case.id),
-            service_code: item.code.clone(),
-            name: spec.name.clone(),
-            holder,
-            department: item.department.clone(),
-            issued_on: today,
-            valid_until: spec.valid_years.map(|y| valid_until(today, y)),
-            verification_code: crate::server::licences::verification_code(),
-        }
     }
     let service = item.name.get(if case.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh }).to_owned();
     for status in [next, CaseStatus::Approved, CaseStatus::Rejected] {
@@ -749,6 +728,33 @@ pub async fn decide_case(
         Err(e) => return Err(internal("recording decision", e)),
     }
     Ok(())
+}
+
+/// What issuing a case writes besides its status: the licence its item issues, and
+/// the working days saved against the statutory limit (the days the clock ran).
+#[cfg(feature = "ssr")]
+pub(crate) fn issue_parts(
+    item: &ServiceItem,
+    case: &crate::server::store::CaseRecord,
+    calendar: &crate::domain::calendar::WorkCalendar,
+    today: crate::domain::calendar::Date,
+) -> (Option<crate::server::store::NewLicence>, Option<i64>) {
+    use crate::domain::licence::{licence_number, valid_until};
+    let licence = item.licence.as_ref().map(|spec| crate::server::store::NewLicence {
+        number: licence_number(&item.code, today, case.id),
+        service_code: item.code.clone(),
+        name: spec.name.clone(),
+        holder: spec.holder_field.as_ref().and_then(|f| case.answers.get(f)).cloned().unwrap_or_else(|| case.applicant_name.clone()),
+        department: item.department.clone(),
+        issued_on: today,
+        valid_until: spec.valid_years.map(|y| valid_until(today, y)),
+        verification_code: crate::server::licences::verification_code(),
+    });
+    let days_saved = case.deadline.as_ref().map(|d| {
+        let used = calendar.working_days_between(d.accepted_on, today).saturating_sub(d.paused_days);
+        crate::domain::provision::days_saved(item.guide.statutory_days, used)
+    });
+    (licence, days_saved)
 }
 
 /// Refunds a case's paid fee through the gateway, then records it.

@@ -85,10 +85,14 @@ pub enum EventKind {
     /// A material was provided without an upload (a reused licence, a signed
     /// commitment, a deferral) or a deferred one arrived.
     Provision,
+    /// The item's instant approval rules held (秒批): approved by the system.
+    InstantApproved,
+    /// They did not: handled by people, with the reasons in the note.
+    InstantFallback,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Transition,
         EventKind::ReviewStarted,
         EventKind::ReviewApproved,
@@ -97,6 +101,8 @@ impl EventKind {
         EventKind::Claimed,
         EventKind::Payment,
         EventKind::Provision,
+        EventKind::InstantApproved,
+        EventKind::InstantFallback,
     ];
 
     pub fn code(self) -> &'static str {
@@ -109,6 +115,8 @@ impl EventKind {
             EventKind::Claimed => "claimed",
             EventKind::Payment => "payment",
             EventKind::Provision => "provision",
+            EventKind::InstantApproved => "instant_approved",
+            EventKind::InstantFallback => "instant_fallback",
         }
     }
 

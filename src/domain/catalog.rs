@@ -132,6 +132,9 @@ pub struct ServiceItem {
     /// Working days a deferred material (容缺) may take after submission.
     #[serde(default = "default_deferral_days")]
     pub deferral_days: u32,
+    /// Rules that approve a case at submission (秒批); handled by people when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instant_approval: Option<super::instant::InstantApproval>,
 }
 
 fn default_deferral_days() -> u32 {
@@ -270,6 +273,13 @@ impl ServiceItem {
                 }
             }
         }
+        if let Some(spec) = &self.instant_approval {
+            for field in super::instant::fields_named(spec) {
+                if !self.form.fields.iter().any(|f| f.name == field) {
+                    p2.push(CatalogProblem { field: "instant_approval.rules".into(), problem: format!("names no form field `{field}`") });
+                }
+            }
+        }
         let kind_of = |name: &str| self.form.fields.iter().find(|f| f.name == name).map(|f| (f.kind, f.required));
         if kind_of(APPLICANT_NAME) != Some((FieldKind::Text, true)) {
             p2.push(CatalogProblem { field: "form.fields".into(), problem: format!("needs a required text field `{APPLICANT_NAME}`") });
@@ -355,6 +365,7 @@ pub(crate) mod tests {
             licence: None,
             charge: None,
             deferral_days: 10,
+            instant_approval: None,
         }
     }
 

@@ -114,6 +114,7 @@ mod tests {
                 waiver: None,
                 credit: None,
                 provisions: &[],
+                instant: None,
                 at: clock::now_ms(),
             })
             .await

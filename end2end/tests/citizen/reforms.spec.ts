@@ -233,4 +233,44 @@ test("an issued business licence is reused instead of an upload, and the clerk s
   await findCase(staff, zh.admin.tab_intake, second);
   await expect(staff.getByTestId("provided-business_licence")).toContainText(fill(zh.provision.clerk_licence, { number }));
   await expect(staff.getByTestId("reductions")).toContainText(new RegExp(escapeRegExp(fill(zh.provision.reductions, { reused: "1", deferred: "0", committed: "0", trips: "1" }))));
+
+  await logout(staff);
+
+  // Instant approval (秒批): social insurance registration with the business licence
+  // taken from the e-licence store is approved and completed on submission.
+  const insurance = (employer: string) => ({
+    applicant_name: name,
+    applicant_phone: phone,
+    employer_credit_code: CLEAN_OPERATOR,
+    employer_name: employer,
+    established_date: "2026-01-05",
+    employee_count: "3",
+  });
+  await page.goto("/services/HRS-0003");
+  await expect(page.getByTestId("guide-instant")).toHaveText(zh.instant.guide);
+  await answerItem(page, "HRS-0003", insurance(`${name}小吃店`));
+  await otherWays(page, "business_licence").getByRole("button", { name: zh.provision.licence_button, exact: true }).click();
+  await page.waitForURL(/provided=business_licence/);
+  await continueToCheck(page);
+  const instant = await submitFromCheck(page);
+  await expect(page.getByTestId("instant-approved")).toContainText(zh.instant.receipt_approved);
+  await expect(page.getByTestId("instant-approved")).toContainText(zh.status.issued);
+  await checkA11y(page, { label: "receipt, approved instantly" });
+  await page.getByTestId("instant-approved").getByRole("link", { name: zh.instant.receipt_result, exact: true }).click();
+  await expect(lookupTimeline(page).filter({ hasText: zh.instant.approved_event })).toHaveCount(1);
+  await expect(lookupTimeline(page).filter({ hasText: zh.status.issued })).toHaveCount(1);
+
+  // Without the e-licence (an upload instead) it falls back to people, the reason on record.
+  const other = await (await page.context().browser()!.newContext({ baseURL: test.info().project.use.baseURL, locale: "zh-CN" })).newPage();
+  await answerItem(other, "HRS-0003", { ...insurance(`${name}二店`), applicant_phone: uniquePhone() });
+  await uploadMaterial(other, "business_licence", pdfFile("licence.pdf"));
+  await continueToCheck(other);
+  const manual = await submitFromCheck(other);
+  const reason = fill(zh.instant.not_reused, { material: "营业执照" });
+  await expect(other.getByTestId("instant-fallback")).toContainText(reason);
+  await loginAs(staff, STAFF.window);
+  await findCase(staff, zh.admin.tab_intake, manual);
+  await expect(caseStatus(staff)).toHaveText(zh.status.submitted);
+  await expect(staff.getByText(reason)).toHaveCount(1);
+  expect(instant).not.toEqual(manual);
 });

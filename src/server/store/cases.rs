@@ -44,6 +44,8 @@ pub struct NewCase<'a> {
     pub credit: Option<(CreditList, &'a Text)>,
     /// Materials provided without an upload, deferred ones with their due dates.
     pub provisions: &'a [Provision],
+    /// The instant approval assessment (秒批) for the record: passed, or the reasons not.
+    pub instant: Option<Result<(), &'a str>>,
     pub at: i64,
 }
 
@@ -506,6 +508,14 @@ impl Store {
                 let note = super::provisions::provision_note(p);
                 let submitted = Some(CaseStatus::Submitted.code());
                 append_case_event!(tx, case_id, EventKind::Provision.code(), new.at, &actor, "", submitted, CaseStatus::Submitted.code(), &note);
+            }
+            if let Some(assessed) = new.instant {
+                let (kind, note) = match assessed {
+                    Ok(()) => (EventKind::InstantApproved, ""),
+                    Err(why) => (EventKind::InstantFallback, why),
+                };
+                let submitted = Some(CaseStatus::Submitted.code());
+                append_case_event!(tx, case_id, kind.code(), new.at, "system", "", submitted, CaseStatus::Submitted.code(), note);
             }
             if let Some(basis) = new.waiver {
                 let note = format!("waived {}: {basis}", crate::domain::fee::yuan(new.fee.amount_fen));

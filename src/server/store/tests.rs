@@ -73,6 +73,7 @@ fn new_case<'a>(d: &'a Draft, at: i64) -> NewCase<'a> {
         waiver: None,
         credit: None,
         provisions: &[],
+        instant: None,
         at,
     }
 }

@@ -54,6 +54,7 @@ fn guide_view(GuideView { item, department }: GuideView) -> impl IntoView {
         <ol class="list-decimal space-y-1 pl-6">
             {g.conditions.iter().map(|c| view! { <li>{c.get(lang).to_owned()}</li> }).collect_view()}
         </ol>
+        {item.instant_approval.is_some().then(|| view! { <p class="success" data-testid="guide-instant">{t_string!(i18n, instant.guide).to_string()}</p> })}
         <h2 class="section-title">{t_string!(i18n, guide.materials).to_string()}</h2>
         <table class="data-table card">
             <thead><tr><th scope="col">{t_string!(i18n, guide.materials).to_string()}</th><th scope="col">{format!("{} / {}", t_string!(i18n, guide.required), t_string!(i18n, guide.optional))}</th></tr></thead>

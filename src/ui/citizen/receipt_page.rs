@@ -6,6 +6,7 @@ use crate::i18n::*;
 use crate::ui::components::fee_panel::fee_panel;
 use crate::ui::components::print_button::PrintButton;
 use crate::ui::{days_label, lang, load_page};
+use crate::domain::text::fill_template;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -51,6 +52,19 @@ fn receipt_view((receipt, payment): (Option<ReceiptView>, Option<String>)) -> An
             <p>{t_string!(i18n, receipt.tracking_number).to_string()}</p>
             <p class="font-mono text-2xl font-bold tracking-wide sm:text-3xl" data-testid="tracking-number">{r.tracking_number.clone()}</p>
         </div>
+        {match r.instant.clone() {
+            Some(Ok(())) => view! {
+                <section class="success" data-testid="instant-approved">
+                    <p class="mb-2 font-semibold">{t_string!(i18n, instant.receipt_approved).to_string()}</p>
+                    <p class="mb-2">{crate::ui::status_label(i18n, r.status)}</p>
+                    <a class="btn-primary" href=r.result_path.clone()>{t_string!(i18n, instant.receipt_result).to_string()}</a>
+                </section>
+            }.into_any(),
+            Some(Err(reasons)) => view! {
+                <p class="notice" data-testid="instant-fallback">{fill_template(&t_string!(i18n, instant.receipt_fallback).to_string(), &[("reasons", reasons)])}</p>
+            }.into_any(),
+            None => ().into_any(),
+        }}
         <p class="mb-4">{t_string!(i18n, receipt.keep_number).to_string()}</p>
         <div class="grid gap-6 sm:grid-cols-[1fr_auto]">
             <dl class="facts card">
