@@ -153,8 +153,12 @@ mod ssr {
     pub async fn provision_context(store: &Store, item: &ServiceItem, answers: &std::collections::BTreeMap<String, String>) -> Result<(Option<crate::domain::credit::CreditList>, Vec<HeldLicence>), ApiError> {
         use crate::domain::credit::{standing, subjects_of};
         let listed = store.credit_entries_for(&subjects_of(&item.form, answers)).await.map_err(|e| internal("checking credit lists", e))?;
-        let credit = standing(&listed).map(|e| e.list);
-        let held = match current_citizen().await? {
+        Ok((standing(&listed).map(|e| e.list), held_licences(store).await?))
+    }
+
+    /// The signed-in citizen's licences with their standing today; none signed out.
+    pub async fn held_licences(store: &Store) -> Result<Vec<HeldLicence>, ApiError> {
+        Ok(match current_citizen().await? {
             Some(c) => store
                 .licences_of_citizen(c.id)
                 .await
@@ -168,8 +172,7 @@ mod ssr {
                 })
                 .collect(),
             None => Vec::new(),
-        };
-        Ok((credit, held))
+        })
     }
 
     /// Why a case was not approved instantly, in the applicant's language, for its record.
@@ -499,7 +502,7 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
         .map_err(|e| internal("checking credit lists", e))?;
     let credit = crate::domain::credit::standing(&listed).map(|e| (e.list, &e.reason));
     // Every provision again, against the lists and licences as they stand now.
-    let (_, held) = provision_context(&st.store, &item, &answers.0).await?;
+    let held = held_licences(&st.store).await?;
     if let Some((material, why)) = lapsed(&item, &provided, credit.map(|(l, _)| l), &held) {
         leptos_axum::redirect(&format!("/apply/{}/materials?refused={}&material={material}#error-summary", d.id, why.code()));
         return Ok(());
