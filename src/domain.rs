@@ -17,6 +17,7 @@ pub mod licence;
 pub mod lookup;
 pub mod material;
 pub mod one_time_code;
+pub mod proactive;
 pub mod provision;
 pub mod proxy;
 pub mod review;

@@ -76,6 +76,7 @@ async fn serve(settings: Settings) {
         session_key,
         throttle: Arc::new(Throttle::default()),
         sites: Arc::new(catalog.sites),
+        proactive: Arc::new(catalog.proactive),
         calendar: Arc::new(RwLock::new(calendar)),
     };
     spawn_worker(store, Arc::new(LogGateway));

@@ -60,6 +60,39 @@ pub fn field_error_message(i18n: I18n, e: &FieldError) -> String {
     fill_template(&error_template(i18n, e.code()), &e.args())
 }
 
+/// "Household member (2)": the heading of a group's entry.
+pub fn entry_heading(i18n: I18n, group: &crate::domain::form::FieldDefinition, n: usize) -> String {
+    fill_template(&t_string!(i18n, apply.entry_heading).to_string(), &[("group", group.label.get(lang()).to_owned()), ("n", n.to_string())])
+}
+
+/// The answers as people read them, in the order asked, leaving out questions that
+/// did not apply: (answer key, label, value; empty when not answered). A group's
+/// entries are labelled with their heading; a group without entries says so.
+pub fn answer_rows(i18n: I18n, form: &crate::domain::form::FormDefinition, answers: &std::collections::BTreeMap<String, String>) -> Vec<(String, String, String)> {
+    use crate::domain::form::{FieldKind, shown_slots};
+    let lang = lang();
+    shown_slots(form, answers)
+        .iter()
+        .filter_map(|slot| {
+            let key = slot.key();
+            let value = slot.field.display_value(answers.get(&key).map(String::as_str).unwrap_or(""), lang);
+            match slot.entry {
+                None if slot.field.kind == FieldKind::Group => {
+                    (slot.field.entry_count(answers.get(&key).map(String::as_str)) == 0).then(|| (key, slot.field.label.get(lang).to_owned(), String::new()))
+                }
+                None => Some((key, slot.field.label.get(lang).to_owned(), value)),
+                Some((group, n)) => Some((key, format!("{} · {}", entry_heading(i18n, group, n), slot.field.label.get(lang)), value)),
+            }
+        })
+        .collect()
+}
+
+/// A field error of `form` as the citizen reads it: a cross-field rule's message is
+/// the form's own.
+pub fn field_error_text(i18n: I18n, form: &crate::domain::form::FormDefinition, e: &FieldError) -> String {
+    crate::domain::form::rule_message(form, e, lang()).unwrap_or_else(|| field_error_message(i18n, e))
+}
+
 pub fn status_label(i18n: I18n, s: CaseStatus) -> String {
     match s {
         CaseStatus::Submitted => t_string!(i18n, status.submitted).to_string(),

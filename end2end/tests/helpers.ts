@@ -787,3 +787,38 @@ export async function answerItem(page: Page, code: string, answers: Record<strin
   await continueFromAnswers(page);
   await expect(page).toHaveURL(MATERIALS_URL);
 }
+
+/**
+ * A signed-in citizen (on `page`) registers an individual business (MKT-0002) and
+ * staff accept, approve and issue it in a second browser: the citizen holds a
+ * business licence. Returns the staff page, signed out.
+ */
+export async function issueBusinessLicence(page: Page, name: string, phone: string): Promise<Page> {
+  const shop = readCatalogItem("MKT-0002");
+  await answerItem(page, "MKT-0002", {
+    applicant_name: name,
+    applicant_id_number: "350102199003071234",
+    applicant_phone: phone,
+    business_name: `${name}小吃店`,
+    organisation_form: "personal",
+    premises_address: "福州市鼓楼区东街88号",
+    business_scope: "餐饮服务（小吃）",
+  });
+  for (const m of shop.materials.filter((x) => x.required)) await uploadMaterial(page, m.code, pdfFile(`${m.code}.pdf`));
+  await continueToCheck(page);
+  const tracking = await submitFromCheck(page);
+  const staff = await (await page.context().browser()!.newContext({ baseURL: test.info().project.use.baseURL, locale: "zh-CN" })).newPage();
+  const steps = [
+    [STAFF.window, zh.admin.tab_intake, zh.action.accept],
+    [STAFF.market, zh.admin.tab_review, zh.action.approve],
+    [STAFF.issue, zh.admin.tab_issue, zh.action.issue],
+  ] as const;
+  for (const [user, tab, action] of steps) {
+    await loginAs(staff, user);
+    await findCase(staff, tab, tracking);
+    await decide(staff, action);
+    if (action === zh.action.issue) await expect(caseStatus(staff)).toHaveText(zh.status.issued);
+    await logout(staff);
+  }
+  return staff;
+}

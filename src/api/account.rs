@@ -42,6 +42,14 @@ pub struct AccountMessage {
     pub body: String,
 }
 
+/// A proactive offer (主动办): why, and the items still worth applying for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountOffer {
+    pub message: Text,
+    /// (item code, name).
+    pub items: Vec<(String, Text)>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountView {
     pub phone_masked: String,
@@ -51,6 +59,7 @@ pub struct AccountView {
     pub drafts: Vec<AccountDraft>,
     pub messages: Vec<AccountMessage>,
     pub licences: Vec<LicenceView>,
+    pub offers: Vec<AccountOffer>,
 }
 
 /// The "me" page's data: the sign-in form, or the account.
@@ -162,6 +171,21 @@ pub async fn load_account() -> Result<AccountPage, ApiError> {
             crate::api::licences::ssr::licence_view(l, &department, today)
         })
         .collect();
+    // Offers stay while something in them is not yet applied for.
+    let held = st.store.held_cases(citizen.id).await.map_err(fail)?;
+    let mut offers = Vec::new();
+    for offer in st.store.offers_to(citizen.id, 20).await.map_err(fail)? {
+        let Some(rule) = st.proactive.iter().find(|r| r.code == offer.rule_code) else { continue };
+        let mut items = Vec::new();
+        for code in crate::domain::proactive::still_open(&offer.items, &held) {
+            if !items.iter().any(|(c, _): &(String, Text)| *c == code) {
+                items.push((code.clone(), names.service(&code).await?));
+            }
+        }
+        if !items.is_empty() {
+            offers.push(AccountOffer { message: rule.message.clone(), items });
+        }
+    }
     Ok(AccountPage::SignedIn(AccountView {
         phone_masked: MobilePhone::parse(&citizen.phone).map(|p| p.masked()).unwrap_or_default(),
         cases,
@@ -169,6 +193,7 @@ pub async fn load_account() -> Result<AccountPage, ApiError> {
         drafts,
         messages,
         licences,
+        offers,
     }))
 }
 

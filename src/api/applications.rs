@@ -270,12 +270,12 @@ mod ssr {
         }
         let owner = applicant_owner(true).ok_or(ApiError::Forbidden)?;
         let citizen = current_citizen().await?;
-        // Keep only this form's fields, each within a bound far above any field's limit.
-        let answers: RawAnswers = item
-            .form
-            .fields
+        // Keep only this form's answers (every entry a group may hold), each within a
+        // bound far above any field's limit.
+        let answers: RawAnswers = crate::domain::form::all_slots(&item.form)
             .iter()
-            .filter_map(|f| answers.get(&f.name).map(|v| (f.name.clone(), v.chars().take(4 * crate::domain::form::LONG_TEXT_MAX_LENGTH as usize).collect())))
+            .map(|slot| slot.key())
+            .filter_map(|key| answers.get(&key).map(|v| (key, v.chars().take(4 * crate::domain::form::LONG_TEXT_MAX_LENGTH as usize).collect())))
             .collect();
         let now = clock::now_ms();
         let existing = match draft.filter(|d| !d.is_empty()) {
@@ -356,15 +356,48 @@ pub async fn load_application(service: String, draft: Option<String>) -> Result<
 /// Saves the answers (always, valid or not, so nothing typed is lost) and sends the
 /// applicant on: back to the form with its problems, or to the materials step.
 /// `question` (1-based): the handheld form, one question per screen, sent this
-/// question; the answer is judged alone and the applicant goes on to the next.
+/// question; the answer is judged alone and the applicant goes on to the next
+/// question that applies. `add_entry` (a group's name) and `remove_entry`
+/// (`{group}.{n}`): the "add another" and "remove" buttons of a repeating group
+/// pressed without JavaScript; the answers are kept and the same form shown again.
 #[server(endpoint = "applications/answers")]
-pub async fn save_answers(service: String, draft: Option<String>, answers: RawAnswers, question: Option<usize>) -> Result<(), ApiError> {
+pub async fn save_answers(
+    service: String,
+    draft: Option<String>,
+    answers: RawAnswers,
+    question: Option<usize>,
+    add_entry: Option<String>,
+    remove_entry: Option<String>,
+) -> Result<(), ApiError> {
     use self::ssr::*;
     use crate::api::ssr::state;
     use crate::domain::form::{QuestionStep, after_question, validate_answers};
     let store = state().store;
     let item = item(&store, &service).await?;
+    let mut answers = answers;
+    // The entry's first field, to land on (an added entry) or the group (a removed one).
+    let landing = if let Some(group) = add_entry.as_deref() {
+        let n = crate::domain::form::add_entry(&item.form, &mut answers, group);
+        let first = item.form.fields.iter().find(|f| f.name == group).and_then(|g| g.fields.first());
+        Some(match (n, first) {
+            (Some(n), Some(first)) => crate::domain::form::entry_key(group, n, &first.name),
+            _ => group.to_owned(),
+        })
+    } else if let Some((group, n)) = remove_entry.as_deref().and_then(|r| r.rsplit_once('.')) {
+        crate::domain::form::remove_entry(&item.form, &mut answers, group, n.parse().unwrap_or(0));
+        Some(group.to_owned())
+    } else {
+        None
+    };
     let Some(draft) = keep_answers(&store, &item, draft, answers).await? else { return Ok(()) };
+    if let Some(key) = landing {
+        let key = crate::ui::encode_query(&key);
+        leptos_axum::redirect(&match question {
+            Some(n) => format!("/m/services/{}/apply?draft={}&q={n}&entry=1#field-{key}", item.code, draft.id),
+            None => format!("/services/{}/apply?draft={}&entry=1#field-{key}", item.code, draft.id),
+        });
+        return Ok(());
+    }
     if let Some(step) = question.and_then(|n| after_question(&item.form, &draft.answers, n, today())) {
         let ask = |n: usize, invalid: bool| {
             let flag = if invalid { "&invalid=1#error-summary" } else { "" };

@@ -249,6 +249,8 @@ pub(crate) mod ssr {
 pub struct CorrectionPageView {
     pub progress: CaseProgress,
     pub fields: Vec<crate::domain::form::FieldDefinition>,
+    /// The form's cross-field rules' messages, by index, for a refused correction.
+    pub rule_messages: Vec<crate::domain::text::Text>,
     pub answers: crate::domain::form::RawAnswers,
     pub materials: Vec<(crate::domain::catalog::Material, Option<String>)>,
     /// Deferred materials still to come: the material, its due date, overdue.
@@ -301,6 +303,7 @@ pub async fn load_correction(tracking: String) -> Result<CorrectionPageView, Api
     Ok(CorrectionPageView {
         progress,
         fields,
+        rule_messages: item.form.rules.iter().map(|r| r.message.clone()).collect(),
         answers: case.answers.clone().into_iter().collect(),
         materials,
         deferred,
@@ -329,7 +332,12 @@ pub async fn resubmit_case(tracking: String, answers: Option<crate::domain::form
     let corrected = match request.apply(&item, &case.answers, &answers.unwrap_or_default(), today) {
         Ok(a) => a,
         Err(errors) => {
-            let first = errors.0.first().map(|(f, e)| format!("{f}:{}", e.code())).unwrap_or_default();
+            // A rule's message is the item's; the correction page finds it by index.
+            let code = |e: &crate::domain::form::FieldError| match e {
+                crate::domain::form::FieldError::Rule { index } => format!("rule{index}"),
+                e => e.code().to_owned(),
+            };
+            let first = errors.0.first().map(|(f, e)| format!("{f}:{}", code(e))).unwrap_or_default();
             leptos_axum::redirect(&format!("/track/{number}/correct?error={}#error-summary", crate::ui::encode_query(&first)));
             return Ok(());
         }

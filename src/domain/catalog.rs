@@ -2,7 +2,7 @@
 //! The catalog is data under `catalog/`; these types are its schema, and
 //! [`ServiceItem::check`] is the one place that says what a valid item is.
 
-use super::form::{APPLICANT_NAME, APPLICANT_PHONE, FieldKind, FormDefinition};
+use super::form::{APPLICANT_NAME, APPLICANT_PHONE, FieldDefinition, FieldKind, FormDefinition};
 use super::text::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -160,8 +160,22 @@ fn is_key(s: &str) -> bool {
     matches!(chars.next(), Some('a'..='z')) && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_')) && s.len() <= 40
 }
 
-fn is_item_code(s: &str) -> bool {
+pub(crate) fn is_item_code(s: &str) -> bool {
     !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A condition names an earlier question (or an earlier field of the same group
+/// entry) and at least one answer; a select's answers are among its options.
+fn check_condition(p: &mut Vec<CatalogProblem>, at: &str, condition: Option<&super::form::Condition>, earlier: &[FieldDefinition], in_entry: &[FieldDefinition]) {
+    let Some(c) = condition else { return };
+    match in_entry.iter().chain(earlier).find(|f| f.name == c.field) {
+        None => p.push(CatalogProblem { field: format!("{at}.show_when.field"), problem: format!("`{}` is not an earlier question", c.field) }),
+        Some(f) if f.kind == FieldKind::Select && c.any_of.iter().any(|a| !f.options.iter().any(|o| &o.value == a)) => {
+            p.push(CatalogProblem { field: format!("{at}.show_when.is"), problem: format!("names an answer `{}` does not offer", c.field) })
+        }
+        Some(_) if c.any_of.is_empty() => p.push(CatalogProblem { field: format!("{at}.show_when.is"), problem: "needs at least one answer".into() }),
+        Some(_) => {}
+    }
 }
 
 fn check_text(problems: &mut Vec<CatalogProblem>, field: &str, text: &Text) {
@@ -272,6 +286,56 @@ impl ServiceItem {
                     p2.push(CatalogProblem { field: format!("{at}.min_length"), problem: "exceeds max_length".into() });
                 }
             }
+            // A condition looks back: at an earlier question, or in a group entry at an
+            // earlier field of the same entry.
+            let earlier = &self.form.fields[..i];
+            check_condition(&mut p2, &at, f.show_when.as_ref(), earlier, &[]);
+            if matches!(f.name.as_str(), APPLICANT_NAME | APPLICANT_PHONE) && f.show_when.is_some() {
+                p2.push(CatalogProblem { field: format!("{at}.show_when"), problem: "the applicant's name and phone are always asked".into() });
+            }
+            match f.kind {
+                FieldKind::Group => {
+                    if f.fields.is_empty() {
+                        p2.push(CatalogProblem { field: format!("{at}.fields"), problem: "a group needs fields".into() });
+                    }
+                    if f.max.is_some_and(|m| m < 1 || m as usize > super::form::MAX_ENTRIES) || f.min.is_some_and(|m| m < 0 || Some(m) > f.max) {
+                        p2.push(CatalogProblem { field: format!("{at}.max"), problem: format!("entries must be between 0 and {}, min ≤ max", super::form::MAX_ENTRIES) });
+                    }
+                    let mut names = HashSet::new();
+                    for (j, sub) in f.fields.iter().enumerate() {
+                        let sat = format!("{at}.fields[{j}]");
+                        if !is_key(&sub.name) || !names.insert(sub.name.as_str()) {
+                            p2.push(CatalogProblem { field: format!("{sat}.name"), problem: "must be a lowercase key, once per group".into() });
+                        }
+                        check_text(&mut p2, &format!("{sat}.label"), &sub.label);
+                        if sub.kind == FieldKind::Group || !sub.fields.is_empty() {
+                            p2.push(CatalogProblem { field: sat.clone(), problem: "groups do not nest".into() });
+                        }
+                        if sub.kind == FieldKind::Select && sub.options.is_empty() {
+                            p2.push(CatalogProblem { field: format!("{sat}.options"), problem: "a select needs options".into() });
+                        }
+                        check_condition(&mut p2, &sat, sub.show_when.as_ref(), earlier, &f.fields[..j]);
+                    }
+                }
+                _ if !f.fields.is_empty() => p2.push(CatalogProblem { field: format!("{at}.fields"), problem: "only a group has fields".into() }),
+                _ => {}
+            }
+        }
+        for (i, rule) in self.form.rules.iter().enumerate() {
+            use super::form::RuleKind;
+            let at = format!("form.rules[{i}]");
+            check_text(&mut p2, &format!("{at}.message"), &rule.message);
+            let kind_of = |name: &str| self.form.fields.iter().find(|f| f.name == name).map(|f| f.kind);
+            let other = match rule.kind {
+                RuleKind::After | RuleKind::NotBefore => FieldKind::Date,
+                RuleKind::BirthDateOf => FieldKind::ResidentId,
+            };
+            if kind_of(&rule.field) != Some(FieldKind::Date) {
+                p2.push(CatalogProblem { field: format!("{at}.field"), problem: "must name a date field of the form".into() });
+            }
+            if kind_of(&rule.other) != Some(other) {
+                p2.push(CatalogProblem { field: format!("{at}.other"), problem: format!("must name a {other:?} field of the form") });
+            }
         }
         if let Some(spec) = &self.instant_approval {
             for field in super::instant::fields_named(spec) {
@@ -314,7 +378,7 @@ impl ServiceItem {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::form::{DateRange, FieldDefinition};
+    use crate::domain::form::DateRange;
 
     fn t(s: &str) -> Text {
         Text { zh: s.into(), en: s.into() }
@@ -333,6 +397,8 @@ pub(crate) mod tests {
             max: None,
             date_range: DateRange::Any,
             options: vec![],
+            show_when: None,
+            fields: vec![],
         };
         ServiceItem {
             code: "CIV-0001".into(),
@@ -360,6 +426,7 @@ pub(crate) mod tests {
                     field(APPLICANT_PHONE, FieldKind::Mobile),
                     field("id_number", FieldKind::ResidentId),
                 ],
+                rules: vec![],
             },
             reviewing_departments: vec![],
             licence: None,

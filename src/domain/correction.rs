@@ -27,10 +27,20 @@ pub enum CorrectionRequestError {
     Unknown,
 }
 
+/// Whether a clerk may name a field for correction: a plain question. Not a
+/// repeating group (its entries move when one is removed), nor a question asked
+/// only on another's answer, nor one other questions depend on: changing it would
+/// ask questions the correction page does not show. Those are corrected by a new
+/// application, which the clerk's note can ask for.
+pub fn correctable_field(form: &super::form::FormDefinition, f: &super::form::FieldDefinition) -> bool {
+    let depended_on = form.fields.iter().flat_map(|q| std::iter::once(q).chain(&q.fields)).any(|q| q.show_when.as_ref().is_some_and(|c| c.field == f.name));
+    f.kind != super::form::FieldKind::Group && f.show_when.is_none() && !depended_on
+}
+
 impl CorrectionRequest {
     /// Builds a request from the clerk's ticked boxes, keeping the item's order.
     pub fn new(item: &ServiceItem, fields: &[String], materials: &[String], note: &str) -> Result<CorrectionRequest, CorrectionRequestError> {
-        if fields.iter().any(|f| !item.form.fields.iter().any(|d| &d.name == f)) || materials.iter().any(|m| item.material(m).is_none()) {
+        if fields.iter().any(|f| !item.form.fields.iter().any(|d| &d.name == f && correctable_field(&item.form, d))) || materials.iter().any(|m| item.material(m).is_none()) {
             return Err(CorrectionRequestError::Unknown);
         }
         if fields.is_empty() && materials.is_empty() {

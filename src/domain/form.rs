@@ -23,6 +23,10 @@ pub enum FieldKind {
     Date,
     Integer,
     Select,
+    /// A repeating group ("add another" household member, shareholder): its own
+    /// answer is the number of entries, between `min` and `max`; each entry answers
+    /// the group's `fields` under the keys `{group}.{n}.{field}` (n from 1).
+    Group,
 }
 
 /// One choice of a select field.
@@ -69,14 +73,60 @@ pub struct FieldDefinition {
     pub date_range: DateRange,
     #[serde(default)]
     pub options: Vec<FieldOption>,
+    /// Asked only when an earlier answer makes it relevant.
+    #[serde(default)]
+    pub show_when: Option<Condition>,
+    /// The fields of each entry of a group.
+    #[serde(default)]
+    pub fields: Vec<FieldDefinition>,
 }
 
-/// An application form: its fields in the order they are asked.
+/// When a question applies: an earlier answer is one of the listed values. In a
+/// group entry the field is looked for in the same entry first, then in the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub field: String,
+    #[serde(rename = "is")]
+    pub any_of: Vec<String>,
+}
+
+/// A rule over two answers, checked once each answer is right on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// `field` is a date later than the date `other`.
+    After,
+    /// `field` is a date on or after the date `other`.
+    NotBefore,
+    /// `field` is the birth date that the ID number `other` holds.
+    BirthDateOf,
+}
+
+/// A cross-field rule; its message is the item's own, as specific as the rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormRule {
+    pub kind: RuleKind,
+    /// The answer the message is shown at.
+    pub field: String,
+    pub other: String,
+    pub message: Text,
+}
+
+/// An application form: its fields in the order they are asked, and the rules
+/// between them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormDefinition {
     pub fields: Vec<FieldDefinition>,
+    #[serde(default)]
+    pub rules: Vec<FormRule>,
 }
+
+/// The most entries a group takes, whatever its definition says: bounds the form
+/// the server renders and the answers it keeps.
+pub const MAX_ENTRIES: usize = 20;
 
 /// The longest answer any free-text field takes unless its definition says less;
 /// guards the database and the clerk's screen against pasted novels.
@@ -102,6 +152,8 @@ pub enum FieldError {
     TooSmall { min: i64 },
     TooLarge { max: i64 },
     NotAnOption,
+    /// The form's cross-field rule at this index does not hold; its message is the rule's.
+    Rule { index: u8 },
 }
 
 impl FieldError {
@@ -132,6 +184,7 @@ impl FieldError {
             FieldError::TooSmall { .. } => "too_small",
             FieldError::TooLarge { .. } => "too_large",
             FieldError::NotAnOption => "not_an_option",
+            FieldError::Rule { .. } => "rule",
         }
     }
 
@@ -146,7 +199,8 @@ impl FieldError {
         }
     }
 
-    /// Every message code, so a page can hand the browser the messages it may need.
+    /// Every message code with an i18n message, so a page can hand the browser the
+    /// messages it may need (a rule's message is in the catalog, `FormRule::message`).
     pub const CODES: [&'static str; 24] = [
         "required", "too_short", "too_long", "id_length", "id_character", "id_region", "id_birth_date", "id_check",
         "id_birth_future", "credit_length", "credit_character", "credit_authority", "credit_region", "credit_check",
@@ -211,6 +265,8 @@ pub fn validate_field(field: &FieldDefinition, raw: &str, today: Date) -> Result
             }
             trimmed.to_owned()
         }
+        // The entry count is not typed: `entry_count` reads and bounds it.
+        FieldKind::Group => field.entry_count(Some(trimmed)).to_string(),
     };
     Ok(Some(value))
 }
@@ -252,21 +308,203 @@ impl FieldErrors {
     }
 }
 
-/// Validates every answer of `form`.
-pub fn validate_answers(form: &FormDefinition, raw: &RawAnswers, today: Date) -> Result<Answers, FieldErrors> {
-    let mut answers = BTreeMap::new();
-    let mut errors = Vec::new();
-    for field in &form.fields {
-        let typed = raw.get(&field.name).map(String::as_str).unwrap_or("");
-        match validate_field(field, typed, today) {
-            Ok(Some(value)) => {
-                answers.insert(field.name.clone(), value);
-            }
-            Ok(None) => {}
-            Err(e) => errors.push((field.name.clone(), e)),
+impl FieldDefinition {
+    /// A group's bounds on its entries: at least one when required, never more than
+    /// `MAX_ENTRIES`.
+    pub fn entry_bounds(&self) -> (usize, usize) {
+        let floor = if self.required { 1 } else { 0 };
+        let min = self.min.map_or(floor, |m| m.clamp(0, MAX_ENTRIES as i64) as usize).max(floor);
+        let max = self.max.map_or(MAX_ENTRIES, |m| m.clamp(0, MAX_ENTRIES as i64) as usize).max(min);
+        (min, max)
+    }
+
+    /// How many entries a group holds, given its saved count (bounded; the minimum
+    /// when none was saved or it is not a number).
+    pub fn entry_count(&self, saved: Option<&str>) -> usize {
+        let (min, max) = self.entry_bounds();
+        saved.and_then(|s| s.trim().parse::<usize>().ok()).unwrap_or(min).clamp(min, max)
+    }
+}
+
+/// The key of a group entry's answer.
+pub fn entry_key(group: &str, n: usize, field: &str) -> String {
+    format!("{group}.{n}.{field}")
+}
+
+/// The top-level question an answer key belongs to (`members.2.name` → `members`).
+pub fn question_of(key: &str) -> &str {
+    key.split('.').next().unwrap_or(key)
+}
+
+/// One answer a form may ask for: a top-level field (a group's own slot holds its
+/// entry count) or a field of one entry of a group.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slot<'a> {
+    pub field: &'a FieldDefinition,
+    /// The group and the entry's number (from 1) of an entry's field.
+    pub entry: Option<(&'a FieldDefinition, usize)>,
+}
+
+impl Slot<'_> {
+    pub fn key(&self) -> String {
+        match self.entry {
+            Some((group, n)) => entry_key(&group.name, n, &self.field.name),
+            None => self.field.name.clone(),
         }
     }
-    if errors.is_empty() { Ok(Answers(answers)) } else { Err(FieldErrors(errors)) }
+}
+
+/// Every answer the form could ask for, each group with its most entries: what the
+/// server keeps of a draft and what a page may render.
+pub fn all_slots(form: &FormDefinition) -> Vec<Slot<'_>> {
+    let mut slots = Vec::new();
+    for f in &form.fields {
+        slots.push(Slot { field: f, entry: None });
+        if f.kind == FieldKind::Group {
+            for n in 1..=f.entry_bounds().1 {
+                slots.extend(f.fields.iter().map(|sub| Slot { field: sub, entry: Some((f, n)) }));
+            }
+        }
+    }
+    slots
+}
+
+/// The answers the form asks for given the answers so far, in the order they are
+/// asked: questions whose condition holds, each group with its entries. A question
+/// hidden by its condition hides the questions that depend on it too.
+pub fn shown_slots<'a>(form: &'a FormDefinition, raw: &RawAnswers) -> Vec<Slot<'a>> {
+    let mut slots = Vec::new();
+    // The answers of the questions shown so far: conditions look only at these.
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let holds = |c: &Option<Condition>, key: &str, seen: &BTreeMap<String, String>| match c {
+        None => true,
+        Some(c) => seen.get(key).is_some_and(|v| c.any_of.iter().any(|a| a == v.trim())),
+    };
+    for f in &form.fields {
+        let cond_key = f.show_when.as_ref().map(|c| c.field.clone()).unwrap_or_default();
+        if !holds(&f.show_when, &cond_key, &seen) {
+            continue;
+        }
+        slots.push(Slot { field: f, entry: None });
+        if f.kind != FieldKind::Group {
+            seen.insert(f.name.clone(), raw.get(&f.name).cloned().unwrap_or_default());
+            continue;
+        }
+        let count = f.entry_count(raw.get(&f.name).map(String::as_str));
+        seen.insert(f.name.clone(), count.to_string());
+        for n in 1..=count {
+            for sub in &f.fields {
+                let cond_key = match &sub.show_when {
+                    Some(c) if f.fields.iter().any(|x| x.name == c.field) => entry_key(&f.name, n, &c.field),
+                    Some(c) => c.field.clone(),
+                    None => String::new(),
+                };
+                if !holds(&sub.show_when, &cond_key, &seen) {
+                    continue;
+                }
+                let key = entry_key(&f.name, n, &sub.name);
+                seen.insert(key.clone(), raw.get(&key).cloned().unwrap_or_default());
+                slots.push(Slot { field: sub, entry: Some((f, n)) });
+            }
+        }
+    }
+    slots
+}
+
+/// Validates every answer the form asks for, then the rules between them. Answers
+/// to questions not asked (their condition does not hold, an entry removed) and
+/// anything else the browser sent are dropped.
+pub fn validate_answers(form: &FormDefinition, raw: &RawAnswers, today: Date) -> Result<Answers, FieldErrors> {
+    let shown = shown_slots(form, raw);
+    let mut answers = BTreeMap::new();
+    let mut errors = Vec::new();
+    for slot in &shown {
+        let key = slot.key();
+        let typed = raw.get(&key).map(String::as_str).unwrap_or("");
+        let judged = if slot.field.kind == FieldKind::Group { Ok(Some(slot.field.entry_count(Some(typed)).to_string())) } else { validate_field(slot.field, typed, today) };
+        match judged {
+            Ok(Some(value)) => {
+                answers.insert(key, value);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push((key, e)),
+        }
+    }
+    for (index, rule) in form.rules.iter().enumerate() {
+        let (Some(a), Some(b)) = (answers.get(&rule.field), answers.get(&rule.other)) else { continue };
+        if !rule_holds(rule.kind, a, b) {
+            errors.push((rule.field.clone(), FieldError::Rule { index: index.min(u8::MAX as usize) as u8 }));
+        }
+    }
+    if errors.is_empty() {
+        return Ok(Answers(answers));
+    }
+    // In the order the questions are asked, whatever found the problem.
+    let order: Vec<String> = shown.iter().map(Slot::key).collect();
+    errors.sort_by_key(|(key, _)| order.iter().position(|k| k == key).unwrap_or(usize::MAX));
+    Err(FieldErrors(errors))
+}
+
+/// Whether a rule holds between two answers that are each right (normalised).
+fn rule_holds(kind: RuleKind, field: &str, other: &str) -> bool {
+    match kind {
+        RuleKind::After | RuleKind::NotBefore => match (Date::parse_iso(field), Date::parse_iso(other)) {
+            (Some(a), Some(b)) => if kind == RuleKind::After { a > b } else { a >= b },
+            _ => true,
+        },
+        RuleKind::BirthDateOf => match (Date::parse_iso(field), ResidentId::parse(other)) {
+            (Some(a), Ok(id)) => a == id.birth_date(),
+            _ => true,
+        },
+    }
+}
+
+/// The message of a rule's error in `lang`; None for the other errors (their
+/// message is in the i18n files).
+pub fn rule_message(form: &FormDefinition, error: &FieldError, lang: super::text::Lang) -> Option<String> {
+    match error {
+        FieldError::Rule { index } => form.rules.get(*index as usize).map(|r| r.message.get(lang).to_owned()),
+        _ => None,
+    }
+}
+
+/// Adds an entry to a group (a citizen pressed "add another"); the new entry's
+/// number, None when the group is full or is not a group.
+pub fn add_entry(form: &FormDefinition, raw: &mut RawAnswers, group: &str) -> Option<usize> {
+    let g = form.fields.iter().find(|f| f.name == group && f.kind == FieldKind::Group)?;
+    let count = g.entry_count(raw.get(group).map(String::as_str));
+    if count >= g.entry_bounds().1 {
+        return None;
+    }
+    let n = count + 1;
+    // Emptied rather than removed: answers sent overlay the saved ones, so a
+    // removed key would let an old entry's answers come back.
+    for sub in &g.fields {
+        raw.insert(entry_key(group, n, &sub.name), String::new());
+    }
+    raw.insert(group.to_owned(), n.to_string());
+    Some(n)
+}
+
+/// Removes entry `n` of a group, the later ones moving up; false when the group
+/// holds no more than its minimum or there is no such entry.
+pub fn remove_entry(form: &FormDefinition, raw: &mut RawAnswers, group: &str, n: usize) -> bool {
+    let Some(g) = form.fields.iter().find(|f| f.name == group && f.kind == FieldKind::Group) else { return false };
+    let count = g.entry_count(raw.get(group).map(String::as_str));
+    if n == 0 || n > count || count <= g.entry_bounds().0 {
+        return false;
+    }
+    for m in n..count {
+        for sub in &g.fields {
+            let later = raw.get(&entry_key(group, m + 1, &sub.name)).cloned().unwrap_or_default();
+            raw.insert(entry_key(group, m, &sub.name), later);
+        }
+    }
+    for sub in &g.fields {
+        raw.insert(entry_key(group, count, &sub.name), String::new());
+    }
+    raw.insert(group.to_owned(), (count - 1).to_string());
+    true
 }
 
 /// Where the handheld form (one question per screen) goes after question `n`
@@ -284,20 +522,30 @@ pub enum QuestionStep {
     Back(usize),
 }
 
-/// The step after question `n` of `form`, judged on all the answers saved so far.
-/// None when `n` is not a question of the form.
+/// The questions (1-based positions in `form.fields`) asked given the answers so far.
+pub fn shown_questions(form: &FormDefinition, raw: &RawAnswers) -> Vec<usize> {
+    shown_slots(form, raw).iter().filter(|s| s.entry.is_none()).filter_map(|s| form.fields.iter().position(|f| std::ptr::eq(f, s.field)).map(|i| i + 1)).collect()
+}
+
+/// The step after question `n` of `form`, judged on all the answers saved so far:
+/// questions whose condition does not hold are stepped over. None when `n` is not a
+/// question of the form.
 pub fn after_question(form: &FormDefinition, raw: &RawAnswers, n: usize, today: Date) -> Option<QuestionStep> {
     let field = form.fields.get(n.checked_sub(1)?)?;
-    if validate_field(field, raw.get(&field.name).map(String::as_str).unwrap_or(""), today).is_err() {
-        return Some(QuestionStep::Again(n));
+    let outcome = validate_answers(form, raw, today);
+    let shown = shown_questions(form, raw);
+    if let Err(errors) = &outcome {
+        if shown.contains(&n) && errors.0.iter().any(|(key, _)| question_of(key) == field.name) {
+            return Some(QuestionStep::Again(n));
+        }
     }
-    if n < form.fields.len() {
-        return Some(QuestionStep::Next(n + 1));
+    if let Some(&next) = shown.iter().find(|&&q| q > n) {
+        return Some(QuestionStep::Next(next));
     }
-    Some(match validate_answers(form, raw, today) {
+    Some(match outcome {
         Ok(_) => QuestionStep::Done,
         Err(errors) => {
-            let first = errors.0.first().and_then(|(name, _)| form.fields.iter().position(|f| &f.name == name)).unwrap_or(0);
+            let first = errors.0.first().and_then(|(key, _)| form.fields.iter().position(|f| f.name == question_of(key))).unwrap_or(0);
             QuestionStep::Back(first + 1)
         }
     })
@@ -313,7 +561,7 @@ mod tests {
         a.name = "a".into();
         let mut b = field(FieldKind::Mobile);
         b.name = "b".into();
-        let form = FormDefinition { fields: vec![a, b] };
+        let form = FormDefinition { fields: vec![a, b], rules: vec![] };
         let mut raw = RawAnswers::new();
         assert_eq!(after_question(&form, &raw, 1, today()), Some(QuestionStep::Again(1)));
         raw.insert("a".into(), "王小明".into());
@@ -341,6 +589,8 @@ mod tests {
             max: None,
             date_range: DateRange::Any,
             options: vec![],
+            show_when: None,
+            fields: vec![],
         }
     }
 
@@ -423,7 +673,7 @@ mod tests {
         name.name = "applicant_name".into();
         let mut phone = field(FieldKind::Mobile);
         phone.name = "applicant_phone".into();
-        let form = FormDefinition { fields: vec![name, phone] };
+        let form = FormDefinition { fields: vec![name, phone], rules: vec![] };
         let mut raw = RawAnswers::new();
         raw.insert("applicant_phone".into(), "123".into());
         let errors = validate_answers(&form, &raw, today()).unwrap_err();
@@ -458,5 +708,141 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), FieldError::CODES.len());
+    }
+
+    fn named(name: &str, kind: FieldKind) -> FieldDefinition {
+        let mut f = field(kind);
+        f.name = name.into();
+        f
+    }
+
+    fn select(name: &str, values: &[&str]) -> FieldDefinition {
+        let mut f = named(name, FieldKind::Select);
+        f.options = values.iter().map(|v| FieldOption { value: (*v).into(), label: Text::default() }).collect();
+        f
+    }
+
+    fn shown_when(mut f: FieldDefinition, on: &str, any_of: &[&str]) -> FieldDefinition {
+        f.show_when = Some(Condition { field: on.into(), any_of: any_of.iter().map(|v| (*v).into()).collect() });
+        f
+    }
+
+    fn raw(pairs: &[(&str, &str)]) -> RawAnswers {
+        pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+    }
+
+    fn keys(form: &FormDefinition, raw: &RawAnswers) -> Vec<String> {
+        shown_slots(form, raw).iter().map(Slot::key).collect()
+    }
+
+    #[test]
+    fn a_question_is_asked_only_when_an_earlier_answer_makes_it_relevant_and_its_dependants_follow_it() {
+        let form = FormDefinition {
+            fields: vec![
+                select("marital_status", &["single", "married"]),
+                shown_when(named("spouse_id", FieldKind::ResidentId), "marital_status", &["married"]),
+                shown_when(select("spouse_works", &["yes", "no"]), "marital_status", &["married"]),
+                shown_when(named("spouse_employer", FieldKind::Text), "spouse_works", &["yes"]),
+            ],
+            rules: vec![],
+        };
+        let mut answers = raw(&[("marital_status", "single"), ("spouse_works", "yes"), ("spouse_employer", "某公司")]);
+        assert_eq!(keys(&form, &answers), vec!["marital_status"]);
+        // Answers to questions not asked are neither judged nor kept.
+        let valid = validate_answers(&form, &answers, today()).unwrap();
+        assert_eq!(valid.0.keys().collect::<Vec<_>>(), vec!["marital_status"]);
+        answers.insert("marital_status".into(), "married".into());
+        assert_eq!(keys(&form, &answers), vec!["marital_status", "spouse_id", "spouse_works", "spouse_employer"]);
+        assert_eq!(validate_answers(&form, &answers, today()).unwrap_err().0, vec![("spouse_id".to_owned(), FieldError::Required)]);
+        answers.insert("spouse_works".into(), "no".into());
+        assert_eq!(keys(&form, &answers), vec!["marital_status", "spouse_id", "spouse_works"]);
+        // No answer yet: nothing depends on it holds.
+        assert_eq!(keys(&form, &RawAnswers::new()), vec!["marital_status"]);
+    }
+
+    fn household() -> FormDefinition {
+        let mut members = named("members", FieldKind::Group);
+        members.min = Some(1);
+        members.max = Some(3);
+        members.fields = vec![
+            named("name", FieldKind::Text),
+            select("relation", &["spouse", "child", "other"]),
+            shown_when(named("note", FieldKind::Text), "relation", &["other"]),
+        ];
+        FormDefinition { fields: vec![named("applicant_name", FieldKind::Text), members], rules: vec![] }
+    }
+
+    #[test]
+    fn a_repeating_group_asks_each_entry_and_its_conditions_look_inside_the_entry() {
+        let form = household();
+        let mut answers = raw(&[("applicant_name", "王芳")]);
+        // A required group starts with its minimum of one entry.
+        assert_eq!(keys(&form, &answers), vec!["applicant_name", "members", "members.1.name", "members.1.relation"]);
+        answers.extend(raw(&[("members.1.name", "李强"), ("members.1.relation", "other")]));
+        let errors = validate_answers(&form, &answers, today()).unwrap_err();
+        assert_eq!(errors.0, vec![("members.1.note".to_owned(), FieldError::Required)]);
+        answers.insert("members.1.note".into(), "外甥".into());
+        assert_eq!(add_entry(&form, &mut answers, "members"), Some(2));
+        assert_eq!(validate_answers(&form, &answers, today()).unwrap_err().0.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), vec!["members.2.name", "members.2.relation"]);
+        answers.extend(raw(&[("members.2.name", "李小红"), ("members.2.relation", "child")]));
+        let valid = validate_answers(&form, &answers, today()).unwrap();
+        assert_eq!((valid.get("members"), valid.get("members.2.name"), valid.get("members.2.note")), (Some("2"), Some("李小红"), None));
+        assert_eq!(add_entry(&form, &mut answers, "members"), Some(3));
+        assert_eq!(add_entry(&form, &mut answers, "members"), None, "at most three");
+        // Removing the first moves the others up; the last slot is emptied.
+        assert!(remove_entry(&form, &mut answers, "members", 1));
+        assert_eq!((answers.get("members").map(String::as_str), answers.get("members.1.name").map(String::as_str)), (Some("2"), Some("李小红")));
+        assert_eq!(answers.get("members.1.note").map(String::as_str), Some(""));
+        assert_eq!(answers.get("members.3.name").map(String::as_str), Some(""));
+        assert!(remove_entry(&form, &mut answers, "members", 2));
+        assert!(!remove_entry(&form, &mut answers, "members", 1), "never fewer than the minimum");
+        // A hand-made count is bounded.
+        answers.insert("members".into(), "999".into());
+        assert_eq!(shown_slots(&form, &answers).iter().filter(|s| s.entry.is_some() && s.field.name == "name").count(), 3);
+        assert_eq!(all_slots(&form).len(), 2 + 3 * 3);
+    }
+
+    #[test]
+    fn cross_field_rules_compare_answers_once_each_is_right() {
+        let rule = |kind, field: &str, other: &str| FormRule { kind, field: field.into(), other: other.into(), message: Text { zh: "不符".into(), en: "Mismatch".into() } };
+        let form = FormDefinition {
+            fields: vec![named("start", FieldKind::Date), named("end", FieldKind::Date), named("id", FieldKind::ResidentId), named("born", FieldKind::Date)],
+            rules: vec![rule(RuleKind::After, "end", "start"), rule(RuleKind::BirthDateOf, "born", "id")],
+        };
+        let mut answers = raw(&[("start", "2024-03-01"), ("end", "2024-03-01"), ("id", "11010519491231002X"), ("born", "1949-12-30")]);
+        let errors = validate_answers(&form, &answers, today()).unwrap_err();
+        assert_eq!(errors.0, vec![("end".to_owned(), FieldError::Rule { index: 0 }), ("born".to_owned(), FieldError::Rule { index: 1 })]);
+        assert_eq!(rule_message(&form, &errors.0[0].1, crate::domain::text::Lang::En).as_deref(), Some("Mismatch"));
+        assert_eq!(rule_message(&form, &FieldError::Required, crate::domain::text::Lang::En), None);
+        answers.insert("end".into(), "2024-03-02".into());
+        answers.insert("born".into(), "1949-12-31".into());
+        assert!(validate_answers(&form, &answers, today()).is_ok());
+        // A wrong date is reported once, as a date, not again by the rule.
+        answers.insert("start".into(), "2024-02-30".into());
+        assert_eq!(validate_answers(&form, &answers, today()).unwrap_err().0, vec![("start".to_owned(), FieldError::Date)]);
+        let not_before = FormDefinition { rules: vec![rule(RuleKind::NotBefore, "end", "start")], ..form.clone() };
+        let same_day = raw(&[("start", "2024-03-01"), ("end", "2024-03-01"), ("id", "11010519491231002X"), ("born", "1949-12-31")]);
+        assert!(validate_answers(&not_before, &same_day, today()).is_ok());
+    }
+
+    #[test]
+    fn one_question_per_screen_steps_over_questions_that_do_not_apply() {
+        let form = FormDefinition {
+            fields: vec![select("marital_status", &["single", "married"]), shown_when(named("spouse_id", FieldKind::ResidentId), "marital_status", &["married"]), named("applicant_name", FieldKind::Text)],
+            rules: vec![],
+        };
+        let mut answers = raw(&[("marital_status", "single")]);
+        assert_eq!(after_question(&form, &answers, 1, today()), Some(QuestionStep::Next(3)));
+        assert_eq!(shown_questions(&form, &answers), vec![1, 3]);
+        answers.insert("marital_status".into(), "married".into());
+        assert_eq!(after_question(&form, &answers, 1, today()), Some(QuestionStep::Next(2)));
+        assert_eq!(after_question(&form, &answers, 2, today()), Some(QuestionStep::Again(2)));
+        answers.insert("applicant_name".into(), "王芳".into());
+        // Answered last, the skipped spouse question is what is missing.
+        assert_eq!(after_question(&form, &answers, 3, today()), Some(QuestionStep::Back(2)));
+        answers.insert("marital_status".into(), "single".into());
+        assert_eq!(after_question(&form, &answers, 3, today()), Some(QuestionStep::Done));
+        // A hand-made address at a question that does not apply moves on.
+        assert_eq!(after_question(&form, &answers, 2, today()), Some(QuestionStep::Next(3)));
     }
 }

@@ -32,6 +32,8 @@ pub struct Catalog {
     pub calendar_years: Vec<(i32, String)>,
     /// The credit lists' entries from `credit.toml` (none when the file is absent).
     pub credit: Vec<crate::domain::credit::CreditEntry>,
+    /// The proactive service rules of `proactive.toml` (none when the file is absent).
+    pub proactive: Vec<crate::domain::proactive::ProactiveRule>,
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -89,7 +91,17 @@ pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
             }
         }
     }
-    if problems.is_empty() { Ok(Catalog { departments, items, sites, calendar_years, credit }) } else { Err(problems.join("\n")) }
+    let proactive_path = dir.join("proactive.toml");
+    let proactive = if proactive_path.exists() {
+        let codes: Vec<&str> = items.iter().map(|(_, i)| i.code.as_str()).collect();
+        crate::domain::proactive::parse_proactive_file(&read(&proactive_path)?, &codes).unwrap_or_else(|e| {
+            problems.push(format!("{}: {e}", proactive_path.display()));
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
+    if problems.is_empty() { Ok(Catalog { departments, items, sites, calendar_years, credit, proactive }) } else { Err(problems.join("\n")) }
 }
 
 /// Reads `calendar/<year>.toml`; each file must hold the year its name says.
@@ -188,6 +200,13 @@ mod tests {
         assert!(catalog.items.len() >= 12, "at least 12 items");
         let departments: std::collections::HashSet<_> = catalog.items.iter().map(|(_, i)| &i.department).collect();
         assert!(departments.len() >= 5, "at least 5 departments deliver items");
+        // The reforms as data: at least one form with each engine feature, and proactive rules.
+        use crate::domain::form::FieldKind;
+        let forms = || catalog.items.iter().map(|(_, i)| &i.form);
+        assert!(forms().any(|f| f.fields.iter().any(|q| q.show_when.is_some())), "a conditional question");
+        assert!(forms().any(|f| f.fields.iter().any(|q| q.kind == FieldKind::Group)), "a repeating group");
+        assert!(forms().any(|f| !f.rules.is_empty()), "a cross-field rule");
+        assert!(catalog.proactive.len() >= 2, "proactive service rules");
         use crate::domain::catalog::Audience;
         for audience in Audience::ALL {
             assert!(catalog.items.iter().any(|(_, i)| i.audience.contains(&audience)), "{audience:?}");

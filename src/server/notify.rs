@@ -96,7 +96,46 @@ pub async fn remind_deferrals(store: &Store, calendar: &crate::domain::calendar:
     Ok(sent)
 }
 
-/// Runs the deferral reminders every minute for the life of the process.
+/// Makes the proactive offers (主动办) the rules call for: for each issued case in
+/// a citizen's account that a rule has not yet looked at, the rule's items the
+/// citizen has not applied for are offered, with one message in the language the
+/// case was filed in. Returns how many offers were made.
+pub async fn offer_proactive(store: &Store, rules: &[crate::domain::proactive::ProactiveRule], now: i64) -> Result<usize, String> {
+    use crate::domain::proactive::{HeldCase, offer_on};
+    let mut made = 0;
+    for rule in rules {
+        for code in &rule.after_issued {
+            for issued in store.issued_without_offer(&rule.code, code, 200).await.map_err(|e| e.to_string())? {
+                let held = store.held_cases(issued.citizen_id).await.map_err(|e| e.to_string())?;
+                let trigger = HeldCase { id: issued.case_id, service_code: code.clone(), status: CaseStatus::Issued };
+                let Some(offer) = offer_on(rule, &trigger, &held) else { continue };
+                let notice = if offer.items.is_empty() {
+                    None
+                } else {
+                    let lang = if issued.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh };
+                    let mut names = Vec::new();
+                    for item in &offer.items {
+                        let name = store.service_item(item).await.map_err(|e| e.to_string())?.map(|i| i.name.get(lang).to_owned()).unwrap_or_else(|| item.clone());
+                        names.push(name);
+                    }
+                    let locale = locale_of(&issued.locale);
+                    let body = fill_template(
+                        &td_string!(locale, notice.proactive_offer).to_string(),
+                        &[("detail", rule.message.get(lang).to_owned()), ("service", names.join(if lang == crate::domain::text::Lang::En { "; " } else { "、" }))],
+                    );
+                    Some(Notice { kind: "proactive_offer".into(), phone: issued.citizen_phone.clone(), locale: issued.locale.clone(), body })
+                };
+                if store.record_offer(&rule.code, issued.case_id, issued.citizen_id, &offer.items, notice.as_ref(), now).await.map_err(|e| e.to_string())? && notice.is_some() {
+                    made += 1;
+                }
+            }
+        }
+    }
+    Ok(made)
+}
+
+/// Runs the deferral reminders and the proactive offers every minute for the life
+/// of the process.
 pub fn spawn_reminders(state: crate::server::AppState) {
     tokio::spawn(async move {
         loop {
@@ -105,7 +144,12 @@ pub fn spawn_reminders(state: crate::server::AppState) {
                 Ok(n) => tracing::info!(reminders = n, "deferred materials reminded"),
                 Err(e) => tracing::error!("reminders: {e}"),
             }
-            tokio::time::sleep(Duration::from_secs(60)).await;
+            match offer_proactive(&state.store, &state.proactive, crate::server::clock::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(offers = n, "proactive offers made"),
+                Err(e) => tracing::error!("proactive offers: {e}"),
+            }
+            tokio::time::sleep(Duration::from_secs(state.settings.sweep_seconds)).await;
         }
     });
 }

@@ -90,6 +90,7 @@ mod tests {
             session_key: SessionKey::for_tests(9),
             throttle: Arc::new(Throttle::default()),
             sites: Arc::new(catalog.sites),
+            proactive: Arc::new(catalog.proactive),
             calendar: Arc::new(RwLock::new(calendar)),
         };
         let mut answers = BTreeMap::new();

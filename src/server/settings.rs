@@ -19,6 +19,8 @@ pub struct Settings {
     pub session_key_file: PathBuf,
     /// The share of the promised time below which a case's light turns yellow.
     pub deadline_yellow_share: crate::domain::deadline::YellowShare,
+    /// How often the background sweeps (deferral reminders, proactive offers) run.
+    pub sweep_seconds: u64,
 }
 
 #[derive(Deserialize, Default)]
@@ -35,6 +37,7 @@ struct FileSettings {
     demo_data: Option<bool>,
     session_key_file: Option<String>,
     deadline_yellow_share: Option<String>,
+    sweep_seconds: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +87,13 @@ impl Settings {
         let share = pick("PORTAL_DEADLINE_YELLOW_SHARE", file.deadline_yellow_share, "1/3");
         let deadline_yellow_share = crate::domain::deadline::YellowShare::parse(&share)
             .ok_or_else(|| format!("PORTAL_DEADLINE_YELLOW_SHARE / deadline_yellow_share: `{share}` is not a share such as 1/3 or 0.25"))?;
+        let sweep_seconds = match env("PORTAL_SWEEP_SECONDS") {
+            Some(v) => v.parse().map_err(|_| format!("PORTAL_SWEEP_SECONDS: `{v}` is not a number of seconds"))?,
+            None => file.sweep_seconds.unwrap_or(60),
+        };
+        if !(1..=3600).contains(&sweep_seconds) {
+            return Err("PORTAL_SWEEP_SECONDS / sweep_seconds: must be between 1 and 3600".into());
+        }
         let public_url = pick("PORTAL_PUBLIC_URL", file.public_url, &format!("http://{site_addr}"));
         Ok(Settings {
             site_addr,
@@ -97,6 +107,7 @@ impl Settings {
             demo_data,
             session_key_file: pick("PORTAL_SESSION_KEY_FILE", file.session_key_file, "data/session.key").into(),
             deadline_yellow_share,
+            sweep_seconds,
         })
     }
 

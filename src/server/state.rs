@@ -17,6 +17,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// The service sites, loaded at start-up from `catalog/sites.toml`.
     pub sites: Arc<Sites>,
+    /// The proactive service rules (主动办), loaded at start-up from `catalog/proactive.toml`.
+    pub proactive: Arc<Vec<crate::domain::proactive::ProactiveRule>>,
     /// The working-day calendar, rebuilt from the database after an administrator's edit.
     pub calendar: Arc<RwLock<WorkCalendar>>,
 }

@@ -13,6 +13,7 @@ import {
   checkA11y,
   answerItem,
   askForCode,
+  issueBusinessLicence,
   enterCode,
   compactTracking,
   continueToCheck,
@@ -186,33 +187,12 @@ test("an issued business licence is reused instead of an upload, and the clerk s
 
   // An individual business registered and its licence issued.
   const name = uniqueName("复用");
-  const shop = readCatalogItem("MKT-0002");
-  await answerItem(page, "MKT-0002", {
-    applicant_name: name,
-    applicant_id_number: "350102199003071234",
-    applicant_phone: phone,
-    business_name: `${name}小吃店`,
-    organisation_form: "personal",
-    premises_address: "福州市鼓楼区东街88号",
-    business_scope: "餐饮服务（小吃）",
-  });
-  for (const m of shop.materials.filter((x) => x.required)) await uploadMaterial(page, m.code, pdfFile(`${m.code}.pdf`));
-  await continueToCheck(page);
-  const first = await submitFromCheck(page);
-  const staff = await (await page.context().browser()!.newContext({ baseURL: test.info().project.use.baseURL, locale: "zh-CN" })).newPage();
-  await loginAs(staff, STAFF.window);
-  await findCase(staff, zh.admin.tab_intake, first);
-  await decide(staff, zh.action.accept);
-  await logout(staff);
-  await loginAs(staff, STAFF.market);
-  await findCase(staff, zh.admin.tab_review, first);
-  await decide(staff, zh.action.approve);
-  await logout(staff);
-  await loginAs(staff, STAFF.issue);
-  await findCase(staff, zh.admin.tab_issue, first);
-  await decide(staff, zh.action.issue);
-  await expect(caseStatus(staff)).toHaveText(zh.status.issued);
-  await logout(staff);
+  const staff = await issueBusinessLicence(page, name, phone);
+
+  // Proactive service (主动办): with the licence issued, "me" offers what a new
+  // business needs next (catalog/proactive.toml), and one message says so.
+  await expectOffers(page, ["TAX-0001", "HRS-0003", "GJJ-0002"]);
+  await checkA11y(page, { label: "me with proactive offers" });
 
   // The hygiene licence application offers that licence for the business licence.
   await answerVenue(page, name, phone, CLEAN_OPERATOR);
@@ -273,4 +253,24 @@ test("an issued business licence is reused instead of an upload, and the clerk s
   await expect(caseStatus(staff)).toHaveText(zh.status.submitted);
   await expect(staff.getByText(reason)).toHaveCount(1);
   expect(instant).not.toEqual(manual);
+
+  // Social insurance is done: it is no longer offered; the rest still is, and the
+  // offer's message was sent once.
+  await expectOffers(page, ["TAX-0001", "GJJ-0002"]);
+  await expect(page.getByTestId("offers").getByRole("link", { name: offerLink("HRS-0003") })).toHaveCount(0);
 });
+
+const offerLink = (code: string) => fill(zh.account.offer_apply, { service: readCatalogItem(code).name });
+
+/** "Me" offers these items (the sweep runs every second in the tests), and the offer's one message has been delivered. */
+async function expectOffers(page: Page, codes: string[]): Promise<void> {
+  const offers = page.getByTestId("offers");
+  const message = page.getByTestId("my-messages").locator("li").filter({ hasText: "您的营业执照已办好" });
+  await expect(async () => {
+    await page.goto("/me");
+    await expect(offers).toBeVisible({ timeout: 500 });
+    await expect(message).toHaveCount(1, { timeout: 500 });
+  }).toPass({ timeout: 30_000 });
+  for (const code of codes) await expect(offers.getByRole("link", { name: offerLink(code) })).toBeVisible();
+  await expect(message).toContainText(readCatalogItem("TAX-0001").name);
+}

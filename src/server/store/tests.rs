@@ -711,3 +711,45 @@ async fn provisions_travel_with_the_case_deferrals_are_reminded_once_and_arrive_
         assert!(store.verify_case_chain(case.id).await.unwrap().is_ok(), "{}: the chain is intact", store.engine());
     }
 }
+
+#[tokio::test]
+async fn a_proactive_offer_is_made_once_per_rule_and_issued_case_with_one_message() {
+    use crate::domain::proactive::ProactiveRule;
+    use crate::server::notify::offer_proactive;
+    for store in stores().await {
+        seeded(&store).await;
+        let citizen = store.citizen_signed_in("13800138000", 5).await.unwrap();
+        let case = accepted_case(&store, "p-offer", &["civil".to_owned()], 100).await;
+        assert!(store.claim_case(&case.tracking_number, &citizen, 110).await.unwrap());
+        let rule = ProactiveRule {
+            code: "next_step".into(),
+            after_issued: vec!["CIV-0001".into()],
+            // The item just issued is pursued already: only the other is offered.
+            offer: vec!["HLT-0001".into(), "CIV-0001".into()],
+            message: crate::domain::text::Text { zh: "您的事项已办好".into(), en: "Done".into() },
+        };
+        let rules = std::slice::from_ref(&rule);
+        assert_eq!(offer_proactive(&store, rules, 150).await.unwrap(), 0, "{}: nothing before the result is issued", store.engine());
+        let mut approve = Step::new(case.id, CaseStatus::Accepted, CaseStatus::Approved, "staff:civil01", "", 200);
+        approve.review = Some(review("civil", ReviewStatus::Approved, "staff:civil01"));
+        store.record_step(&approve).await.unwrap();
+        store.record_step(&Step::new(case.id, CaseStatus::Approved, CaseStatus::Issued, "staff:issue01", "", 300)).await.unwrap();
+        let before = store.case_messages(case.id).await.unwrap().len();
+        assert_eq!(offer_proactive(&store, rules, 400).await.unwrap(), 1, "{}", store.engine());
+        assert_eq!(offer_proactive(&store, rules, 460).await.unwrap(), 0, "{}: once, however often the sweep runs", store.engine());
+        let offers = store.offers_to(citizen.id, 10).await.unwrap();
+        assert_eq!(offers.len(), 1);
+        assert_eq!((offers[0].rule_code.as_str(), offers[0].trigger_case_id, offers[0].items.clone()), ("next_step", case.id, vec!["HLT-0001".to_owned()]));
+        let messages = store.case_messages(case.id).await.unwrap();
+        assert_eq!(messages.len(), before + 1);
+        let sent = messages.last().unwrap();
+        assert_eq!((sent.kind.as_str(), sent.phone.as_str()), ("proactive_offer", "13800138000"), "to the account's number");
+        assert!(sent.body.contains("您的事项已办好") && sent.body.contains("HLT-0001"), "{}", sent.body);
+        // Nothing left to offer: recorded, not sent, not shown.
+        let all_pursued = ProactiveRule { code: "nothing_left".into(), offer: vec!["CIV-0001".into()], ..rule.clone() };
+        assert_eq!(offer_proactive(&store, std::slice::from_ref(&all_pursued), 500).await.unwrap(), 0);
+        assert!(store.issued_without_offer("nothing_left", "CIV-0001", 10).await.unwrap().is_empty());
+        assert_eq!(store.offers_to(citizen.id, 10).await.unwrap().len(), 1);
+        assert_eq!(store.held_cases(citizen.id).await.unwrap().len(), 1);
+    }
+}

@@ -198,7 +198,7 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
                                 <legend class="field-label">{t_string!(i18n, admin.fix_legend).to_string()}</legend>
                                 <span class="field-hint">{t_string!(i18n, admin.fix_hint).to_string()}</span>
                                 <div class="grid gap-1 sm:grid-cols-2">
-                                    {v.item.form.fields.iter().enumerate().map(|(i, f)| {
+                                    {v.item.form.fields.iter().enumerate().filter(|(_, f)| crate::domain::correction::correctable_field(&v.item.form, f)).map(|(i, f)| {
                                         let id = format!("fix-field-{}", f.name);
                                         let for_id = id.clone();
                                         view! {
@@ -232,9 +232,8 @@ fn case_view((v, outcome): (StaffCaseView, Outcome)) -> impl IntoView {
         </section>
         <h2 class="section-title">{t_string!(i18n, admin.answers).to_string()}</h2>
         <dl class="facts card">
-            {v.item.form.fields.iter().map(|f| {
-                let shown = f.display_value(v.answers.get(&f.name).map(String::as_str).unwrap_or(""), lang);
-                view! { <dt>{f.label.get(lang).to_owned()}</dt><dd class="whitespace-pre-line">{shown}</dd> }
+            {crate::ui::answer_rows(i18n, &v.item.form, &v.answers).into_iter().map(|(_, label, shown)| {
+                view! { <dt>{label}</dt><dd class="whitespace-pre-line">{shown}</dd> }
             }).collect_view()}
         </dl>
         <h2 class="section-title">{t_string!(i18n, admin.materials).to_string()}</h2>

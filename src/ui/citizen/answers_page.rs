@@ -2,12 +2,12 @@
 //! `ApplicationForm` island; this page prepares its model in the page's language.
 
 use crate::api::applications::{ApplicationView, SaveAnswers, SyncAnswers, load_application};
-use crate::domain::form::FieldError;
+use crate::domain::form::{FieldDefinition, FieldError, FieldKind, entry_key};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::I18n;
-use crate::ui::components::application_form::{ApplicationForm, FieldModel, FormModel};
-use crate::ui::{error_template, field_error_message, lang, load_page};
+use crate::ui::components::application_form::{ApplicationForm, EntryTexts, FieldModel, FormModel, GroupModel, QuestionModel};
+use crate::ui::{entry_heading, error_template, field_error_text, lang, load_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -18,8 +18,8 @@ pub fn AnswersPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(
-        move || (params.read().get("code").unwrap_or_default(), query.read().get("draft")),
-        |(code, draft)| load_application(code, draft),
+        move || (params.read().get("code").unwrap_or_default(), query.read().get("draft"), query.read().get("entry").is_some()),
+        |(code, draft, editing)| async move { Ok((load_application(code, draft).await?, editing)) },
     );
     load_page(data, answers_view)
 }
@@ -35,20 +35,34 @@ pub fn step_heading(i18n: I18n, n: u32, name: String) -> impl IntoView {
 pub fn form_model<'a>(
     i18n: I18n,
     v: &ApplicationView,
-    fields: impl Iterator<Item = &'a crate::domain::form::FieldDefinition>,
+    fields: impl Iterator<Item = &'a FieldDefinition>,
     show_errors: bool,
     submit_label: String,
     hidden: Vec<(String, String)>,
 ) -> FormModel {
     let lang = lang();
-    let fields = fields
-        .map(|f| FieldModel {
-            definition: f.clone(),
-            label: f.label.get(lang).to_owned(),
-            hint: f.hint.as_ref().map(|h| h.get(lang).to_owned()),
-            options: f.options.iter().map(|o| (o.value.clone(), o.label.get(lang).to_owned())).collect(),
-            value: v.answers.get(&f.name).cloned().unwrap_or_default(),
-            error: v.errors.get(&f.name).filter(|_| show_errors).map(|e| field_error_message(i18n, &e)),
+    let form = &v.item.form;
+    let field_model = |f: &FieldDefinition, key: String, summary_label: String| FieldModel {
+        error: v.errors.get(&key).filter(|_| show_errors).map(|e| field_error_text(i18n, form, &e)),
+        key,
+        definition: f.clone(),
+        label: f.label.get(lang).to_owned(),
+        summary_label,
+        hint: f.hint.as_ref().map(|h| h.get(lang).to_owned()),
+        options: f.options.iter().map(|o| (o.value.clone(), o.label.get(lang).to_owned())).collect(),
+    };
+    let questions = fields
+        .map(|f| {
+            if f.kind != FieldKind::Group {
+                return QuestionModel::Field(field_model(f, f.name.clone(), f.label.get(lang).to_owned()));
+            }
+            let headings: Vec<String> = (1..=f.entry_bounds().1).map(|n| entry_heading(i18n, f, n)).collect();
+            let entries = headings
+                .iter()
+                .enumerate()
+                .map(|(i, heading)| f.fields.iter().map(|sub| field_model(sub, entry_key(&f.name, i + 1, &sub.name), format!("{heading} · {}", sub.label.get(lang)))).collect())
+                .collect();
+            QuestionModel::Group(GroupModel { name: f.name.clone(), label: f.label.get(lang).to_owned(), hint: f.hint.as_ref().map(|h| h.get(lang).to_owned()), required: f.required, headings, entries })
         })
         .collect();
     FormModel {
@@ -56,19 +70,30 @@ pub fn form_model<'a>(
         service_code: v.item.code.clone(),
         draft_id: v.draft_id.clone(),
         today: v.today.clone(),
-        fields,
+        form: form.clone(),
+        answers: v.answers.clone().into_iter().collect(),
+        questions,
         messages: FieldError::CODES.iter().map(|code| ((*code).to_owned(), error_template(i18n, code))).collect(),
+        rule_messages: form.rules.iter().map(|r| r.message.get(lang).to_owned()).collect(),
         error_summary_title: t_string!(i18n, apply.error_summary_title).to_string(),
         submit_label,
         required_label: t_string!(i18n, apply.required).to_string(),
         optional_label: t_string!(i18n, apply.optional).to_string(),
         select_placeholder: t_string!(i18n, apply.select_placeholder).to_string(),
+        entry_texts: EntryTexts {
+            add: t_string!(i18n, apply.add_entry_named).to_string(),
+            remove: t_string!(i18n, apply.remove_entry_named).to_string(),
+            none: t_string!(i18n, apply.no_entries).to_string(),
+            added: t_string!(i18n, apply.entry_added).to_string(),
+            removed: t_string!(i18n, apply.entry_removed).to_string(),
+        },
         sync: v.signed_in.then(|| (SyncAnswers::PATH.to_owned(), t_string!(i18n, apply.synced).to_string())),
         hidden,
     }
 }
 
-fn answers_view(v: ApplicationView) -> impl IntoView {
+/// new entry is not yet wrong.
+fn answers_view((v, editing): (ApplicationView, bool)) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang();
     let name = v.item.name.get(lang).to_owned();
@@ -80,8 +105,8 @@ fn answers_view(v: ApplicationView) -> impl IntoView {
         }
         .into_any();
     }
-    let model = form_model(i18n, &v, v.item.form.fields.iter(), true, t_string!(i18n, apply.save_and_continue).to_string(), Vec::new());
-    let title = if v.errors.is_empty() { name.clone() } else { format!("{} - {name}", t_string!(i18n, apply.error_summary_title)) };
+    let model = form_model(i18n, &v, v.item.form.fields.iter(), !editing, t_string!(i18n, apply.save_and_continue).to_string(), Vec::new());
+    let title = if v.errors.is_empty() || editing { name.clone() } else { format!("{} - {name}", t_string!(i18n, apply.error_summary_title)) };
     view! {
         <Title text=title/>
         {step_heading(i18n, 1, t_string!(i18n, apply.step_answers).to_string())}

@@ -62,14 +62,12 @@ fn check_view((v, delivery_error): (CheckView, Option<String>)) -> impl IntoView
         <ErrorSummary title=t_string!(i18n, check.problems_title).to_string() problems=problems/>
         <h2 class="section-title">{t_string!(i18n, check.answers).to_string()}</h2>
         <dl class="summary-list card">
-            {v.item.form.fields.iter().map(|f| {
-                let shown = f.display_value(v.answers.get(&f.name).map(String::as_str).unwrap_or(""), lang);
+            {crate::ui::answer_rows(i18n, &v.item.form, &v.answers).into_iter().map(|(key, label, shown)| {
                 let shown = if shown.trim().is_empty() { t_string!(i18n, check.not_answered).to_string() } else { shown };
-                let label = f.label.get(lang).to_owned();
                 view! {
                     <dt>{label.clone()}</dt>
                     <dd class="whitespace-pre-line break-words">{shown}</dd>
-                    <dd class="sm:pt-3"><a class="link" href=format!("{answers_href}#field-{}", f.name)>{change.clone()}<span class="sr-only">" "{label}</span></a></dd>
+                    <dd class="sm:pt-3"><a class="link" href=format!("{answers_href}#field-{key}")>{change.clone()}<span class="sr-only">" "{label}</span></a></dd>
                 }
             }).collect_view()}
         </dl>

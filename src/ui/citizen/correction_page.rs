@@ -39,7 +39,11 @@ fn correction_view((v, outcome): (CorrectionPageView, UploadOutcome)) -> impl In
         (Some(e), None) => match e.split_once(':') {
             Some((field, code)) => {
                 let label = v.fields.iter().find(|f| f.name == field).map(|f| f.label.get(lang).to_owned()).unwrap_or_default();
-                let message = error_template(i18n, code).replace("{label}", &label);
+                let rule = code.strip_prefix("rule").and_then(|i| i.parse::<usize>().ok()).and_then(|i| v.rule_messages.get(i));
+                let message = match rule {
+                    Some(m) => m.get(lang).to_owned(),
+                    None => error_template(i18n, code).replace("{label}", &label),
+                };
                 (Some((field.to_owned(), message.clone())), vec![(format!("#field-{field}"), format!("{label}: {message}"))])
             }
             None => (None, vec![]),

@@ -159,6 +159,30 @@ fn account_view(i18n: I18n, asked: &Asked, a: AccountView) -> impl IntoView {
         {crate::domain::ids::TrackingNumber::parse(&asked.claimed).ok().map(|number| view! {
             <p class="success mb-4" role="status">{fill_template(&t_string!(i18n, account.claimed).to_string(), &[("tracking", number.to_string())])}</p>
         })}
+        {(!a.offers.is_empty()).then(|| {
+            view! {
+                <section class="card mb-6" aria-labelledby="offers-title" data-testid="offers">
+                    <h2 id="offers-title" class="mb-2 text-xl font-semibold">{t_string!(i18n, account.offers_title).to_string()}</h2>
+                    <p class="mb-3">{t_string!(i18n, account.offers_intro).to_string()}</p>
+                    <ul class="space-y-4">
+                        {a.offers.iter().map(|o| view! {
+                            <li class="account-line">
+                                <p class="mb-2">{o.message.get(lang).to_owned()}</p>
+                                <ul class="space-y-1">
+                                    {o.items.iter().map(|(code, name)| view! {
+                                        <li>
+                                            <a class="link font-semibold" href=shell_path(&format!("/services/{code}"))>
+                                                {fill_template(&t_string!(i18n, account.offer_apply).to_string(), &[("service", name.get(lang).to_owned())])}
+                                            </a>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
         <section id="my-cases" class="card mb-6" aria-labelledby="my-cases-title">
             <h2 id="my-cases-title" class="mb-3 text-xl font-semibold">{t_string!(i18n, account.my_cases).to_string()}</h2>
             {if a.cases.is_empty() {

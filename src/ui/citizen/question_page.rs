@@ -40,7 +40,9 @@ fn question_view((asked, v): (Asked, ApplicationView)) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang();
     let name = v.item.name.get(lang).to_owned();
-    let total = v.item.form.fields.len();
+    // Numbered among the questions that apply to the answers so far.
+    let asked_questions = crate::domain::form::shown_questions(&v.item.form, &v.answers);
+    let total = asked_questions.len();
     if !v.item.can_apply_online() || total == 0 {
         return view! {
             <Title text=name.clone()/>
@@ -49,24 +51,27 @@ fn question_view((asked, v): (Asked, ApplicationView)) -> impl IntoView {
         }
         .into_any();
     }
-    let n = asked.question.clamp(1, total);
+    // A question that does not apply (a hand-made address, an answer changed
+    // elsewhere) gives way to the next one that does.
+    let n = asked_questions.iter().copied().find(|&q| q >= asked.question).unwrap_or(asked_questions[total - 1]);
+    let position = asked_questions.iter().position(|&q| q == n).map_or(1, |p| p + 1);
     let field = &v.item.form.fields[n - 1];
     let label = field.label.get(lang).to_owned();
-    let last = n == total;
+    let last = position == total;
     let submit = if last { t_string!(i18n, apply.save_and_continue).to_string() } else { t_string!(i18n, apply.next_question).to_string() };
     let model = form_model(i18n, &v, std::iter::once(field), asked.invalid, submit, vec![("question".to_owned(), n.to_string())]);
     let draft = v.draft_id.clone().map(|d| format!("draft={d}&")).unwrap_or_default();
-    let (back_href, back_label) = if n > 1 {
-        (format!("/m/services/{}/apply?{draft}q={}", v.item.code, n - 1), t_string!(i18n, apply.previous_question).to_string())
+    let (back_href, back_label) = if position > 1 {
+        (format!("/m/services/{}/apply?{draft}q={}", v.item.code, asked_questions[position - 2]), t_string!(i18n, apply.previous_question).to_string())
     } else {
         (format!("/m/services/{}", v.item.code), t_string!(i18n, apply.back_to_guide).to_string())
     };
-    let counter = fill_template(&t_string!(i18n, apply.question_of).to_string(), &[("n", n.to_string()), ("total", total.to_string())]);
+    let counter = fill_template(&t_string!(i18n, apply.question_of).to_string(), &[("n", position.to_string()), ("total", total.to_string())]);
     let title = if asked.invalid { format!("{} - {label} - {name}", t_string!(i18n, apply.error_summary_title)) } else { format!("{label} - {name}") };
     view! {
         <Title text=title/>
         <p class="steps" data-testid="question-counter">{counter}</p>
-        <progress class="question-progress" max=total.to_string() value=n.to_string() aria-hidden="true"></progress>
+        <progress class="question-progress" max=total.to_string() value=position.to_string() aria-hidden="true"></progress>
         <h1 class="mb-3 text-lg font-semibold">{name}</h1>
         {v.filed_for.clone().map(|phone| view! { <p class="notice" data-testid="proxy-banner">{fill_template(&t_string!(i18n, agent.banner).to_string(), &[("phone", phone)])}</p> })}
         <div class="question">
