@@ -69,7 +69,7 @@ pub mod ssr {
 
     /// Logs an unexpected failure with its detail and answers without it.
     pub fn internal(context: &str, e: impl std::fmt::Display) -> ApiError {
-        tracing::error!("{context}: {e}");
+        tracing::error!("{context}: {}", crate::server::logging::redact(&e.to_string()));
         ApiError::Unavailable
     }
 
@@ -141,8 +141,12 @@ pub mod ssr {
 
     async fn staff_of_session(st: &AppState, session: Option<&str>) -> Result<Option<Staff>, ApiError> {
         let Some(cookie) = session else { return Ok(None) };
-        let Some(user_id) = st.session_key.verify_session(cookie, clock::now_ms()).filter(|id| *id > 0) else { return Ok(None) };
+        let Some((user_id, expires)) = st.session_key.verify_session_expiry(cookie, clock::now_ms()).filter(|(id, _)| *id > 0) else { return Ok(None) };
         let user = st.store.user_by_id(user_id).await.map_err(|e| internal("loading staff", e))?;
+        // Revoked at once, on every process: a disabled account, or a session signed
+        // in before "sign out everywhere".
+        let signed_in_at = expires - crate::server::auth::STAFF_SESSION_MS;
+        let user = user.filter(|u| !u.disabled && signed_in_at >= u.sessions_from);
         Ok(user.and_then(|u| {
             let roles: Vec<Role> = u.roles.into_iter().filter(|r| r.is_staff()).collect();
             if roles.is_empty() {

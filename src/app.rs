@@ -99,6 +99,8 @@ fn LocaleProvider(children: Children) -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     view! {
         <leptos_meta::Html attr:lang=locale.as_str() attr:dir=locale.direction().as_str()/>
+        // What search engines show under the portal's pages.
+        <leptos_meta::Meta name="description" content=td_string!(locale, site.description).to_string()/>
         {children()}
     }
 }

@@ -16,16 +16,18 @@ fn fail(message: impl std::fmt::Display) -> ! {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
-        .init();
+    portal::server::logging::init();
 
     let settings = Settings::load(std::path::Path::new("Leptos.toml")).unwrap_or_else(|e| fail(e));
     let command = std::env::args().nth(1);
     match command.as_deref() {
         None | Some("serve") => serve(settings).await,
         Some("verify-audit") => verify_audit(settings).await,
-        Some(other) => fail(format!("unknown command `{other}`; use `portal` (serve) or `portal verify-audit`")),
+        Some("create-admin") => create_admin(settings, std::env::args().nth(2)).await,
+        Some(command @ ("disable-user" | "enable-user")) => set_disabled(settings, std::env::args().nth(2), command == "disable-user").await,
+        Some(other) => fail(format!(
+            "unknown command `{other}`; use `portal` (serve), `portal verify-audit`, `portal create-admin <username>`, `portal disable-user <username>` or `portal enable-user <username>`"
+        )),
     }
 }
 
@@ -42,6 +44,44 @@ async fn verify_audit(settings: Settings) {
         }
         Err(e) => fail(format!("verify-audit: {e}")),
     }
+}
+
+/// Creates the first administrator (or sets a new password for one): outside demo
+/// data there is no default account. The password is read from standard input
+/// (one line), never from the command line, where other users could see it.
+async fn create_admin(settings: Settings, username: Option<String>) {
+    use portal::server::store::NewUser;
+    let Some(username) = username.filter(|u| portal::server::auth::valid_username(u)) else {
+        fail("usage: portal create-admin <username> (3–32 lowercase letters, digits or _), the password on standard input")
+    };
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).unwrap_or_else(|e| fail(format!("reading the password: {e}")));
+    let password = password.trim_end_matches(['\r', '\n']);
+    if let Err(why) = portal::server::auth::acceptable_password(password) {
+        fail(why);
+    }
+    let store = Store::connect(&settings.database_url).await.unwrap_or_else(|e| fail(format!("database {}: {e}", settings.database_url)));
+    let hash = portal::server::auth::hash_password(password);
+    let admin = [portal::domain::case::Role::Admin];
+    let user = NewUser { username: &username, display_name: &username, roles: &admin, department: None, site: None, password_hash: &hash };
+    store.upsert_user(&user, clock::now_ms()).await.unwrap_or_else(|e| fail(format!("saving the administrator: {e}")));
+    println!("create-admin: `{username}` is an administrator and can sign in at /admin/login");
+}
+
+/// Disables a staff account (its sessions end at once, on every process) or enables
+/// it again; recorded in the staff audit chain.
+async fn set_disabled(settings: Settings, username: Option<String>, disabled: bool) {
+    let Some(username) = username else { fail("usage: portal disable-user <username> | portal enable-user <username>") };
+    let store = Store::connect(&settings.database_url).await.unwrap_or_else(|e| fail(format!("database {}: {e}", settings.database_url)));
+    let now = clock::now_ms();
+    match store.set_user_disabled(&username, disabled, now).await {
+        Ok(true) => {}
+        Ok(false) => fail(format!("there is no staff account `{username}`")),
+        Err(e) => fail(format!("changing `{username}`: {e}")),
+    }
+    let action = if disabled { "user_disabled" } else { "user_enabled" };
+    store.record_staff_action(now, "system:command", action, &username, "").await.unwrap_or_else(|e| fail(format!("recording the change: {e}")));
+    println!("{action}: {username}");
 }
 
 async fn serve(settings: Settings) {

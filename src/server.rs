@@ -10,6 +10,7 @@ pub mod codes;
 pub mod demo;
 pub mod guard;
 pub mod licences;
+pub mod logging;
 pub mod notify;
 pub mod payments;
 pub mod router;

@@ -603,8 +603,10 @@ pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
     let by_this_browser = applicant_owner(false).as_deref() == Some(case.owner_hash.as_str());
     if !by_this_browser {
         let citizen = crate::api::ssr::current_citizen().await?;
+        // Someone else's receipt answers exactly like no receipt: a stranger
+        // cannot learn which tracking numbers exist.
         if !(case.citizen_id.is_some() && case.citizen_id == citizen.map(|c| c.id)) {
-            return Err(ApiError::Forbidden);
+            return Err(ApiError::NotFound);
         }
     }
     let item = item(&st.store, &case.service_code).await?;

@@ -244,7 +244,7 @@ pub async fn view_material(State(st): State<AppState>, Path(id): Path<i64>, head
 }
 
 fn unavailable(context: &str, e: impl std::fmt::Display) -> Response {
-    tracing::error!("{context}: {e}");
+    tracing::error!("{context}: {}", crate::server::logging::redact(&e.to_string()));
     StatusCode::SERVICE_UNAVAILABLE.into_response()
 }
 

@@ -304,7 +304,7 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
     // Verify against a decoy when the user is unknown: same time, same answer.
     let hash = user.as_ref().map_or(auth::decoy_hash(), |u| u.password_hash.as_str());
     let verified = auth::verify_password(&password, hash);
-    match user.filter(|u| verified && u.roles.iter().any(|r| r.is_staff())) {
+    match user.filter(|u| verified && !u.disabled && u.roles.iter().any(|r| r.is_staff())) {
         Some(u) => {
             st.throttle.record_success(PURPOSE, ip);
             let expires = clock::now_ms() + auth::STAFF_SESSION_MS;
@@ -334,6 +334,22 @@ pub async fn logout() -> Result<(), ApiError> {
     use crate::server::auth;
     add_set_cookie(&auth::set_cookie(auth::STAFF_COOKIE, "", Some(0), "Strict", state().settings.secure_cookies()));
     leptos_axum::redirect("/admin/login");
+    Ok(())
+}
+
+/// Ends every session of the signed-in staff member, on every device and process
+/// (a lost phone, a shared computer), this one included.
+#[server(endpoint = "staff/logout-everywhere")]
+pub async fn logout_everywhere() -> Result<(), ApiError> {
+    use super::ssr::{add_set_cookie, internal, require_staff, state};
+    use crate::server::{auth, clock};
+    let me = require_staff().await?;
+    let st = state();
+    let now = clock::now_ms();
+    st.store.end_sessions(me.id, now).await.map_err(|e| internal("ending sessions", e))?;
+    st.store.record_staff_action(now, &format!("staff:{}", me.username), "sign_out_everywhere", &me.username, "").await.map_err(|e| internal("recording sign-out", e))?;
+    add_set_cookie(&auth::set_cookie(auth::STAFF_COOKIE, "", Some(0), "Strict", st.settings.secure_cookies()));
+    leptos_axum::redirect("/admin/login?ended=1");
     Ok(())
 }
 

@@ -18,6 +18,24 @@ pub const STAFF_SESSION_MS: i64 = 10 * 3600 * 1000;
 /// An applicant's browser keeps its drafts for 30 days.
 pub const APPLICANT_COOKIE_DAYS: i64 = 30;
 
+/// A staff user name: 3–32 lowercase letters, digits or `_`.
+pub fn valid_username(name: &str) -> bool {
+    (3..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Whether a new staff password is strong enough: at least 12 characters, and not
+/// only one kind (letters, digits, others).
+pub fn acceptable_password(password: &str) -> Result<(), &'static str> {
+    if password.chars().count() < 12 {
+        return Err("the password must have at least 12 characters");
+    }
+    let kinds = [password.chars().any(|c| c.is_alphabetic()), password.chars().any(|c| c.is_ascii_digit()), password.chars().any(|c| !c.is_alphanumeric())];
+    if kinds.iter().filter(|k| **k).count() < 2 {
+        return Err("the password must mix letters, digits or other characters");
+    }
+    Ok(())
+}
+
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 with default parameters cannot fail").to_string()
@@ -104,13 +122,19 @@ impl SessionKey {
 
     /// The user id of a genuine, unexpired session cookie.
     pub fn verify_session(&self, cookie: &str, now_ms: i64) -> Option<i64> {
+        self.verify_session_expiry(cookie, now_ms).map(|(user, _)| user)
+    }
+
+    /// The user id and expiry (ms) of a genuine, unexpired session cookie: a staff
+    /// session was signed in `STAFF_SESSION_MS` before it expires.
+    pub fn verify_session_expiry(&self, cookie: &str, now_ms: i64) -> Option<(i64, i64)> {
         let (payload, sig) = cookie.rsplit_once('.')?;
         let (user, expires) = payload.split_once('.')?;
         let sig = decode_hex(sig)?;
         self.mac(payload).verify_slice(&sig).ok()?;
         let expires: i64 = expires.parse().ok()?;
         (expires > now_ms).then_some(())?;
-        user.parse().ok()
+        Some((user.parse().ok()?, expires))
     }
 }
 
@@ -201,5 +225,14 @@ mod tests {
         assert_eq!(cookie_value(header, "missing"), None);
         let c = set_cookie("portal_staff", "v", Some(60), "Strict", true);
         assert_eq!(c, "portal_staff=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure");
+    }
+
+    #[test]
+    fn the_first_administrator_needs_a_real_name_and_password() {
+        assert!(valid_username("admin_1") && !valid_username("Admin") && !valid_username("ab") && !valid_username("a b c"));
+        assert!(acceptable_password("Gulou-2026-admin").is_ok());
+        assert!(acceptable_password("short1!").is_err());
+        assert!(acceptable_password("onlylettershere").is_err());
+        assert!(acceptable_password("123456789012").is_err());
     }
 }

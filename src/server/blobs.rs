@@ -27,7 +27,12 @@ impl BlobStore {
         let sha = crate::server::clock::hex(&Sha256::digest(bytes));
         let path = self.path_of(&sha).expect("a digest is valid hex");
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(sha);
+            // Touched, so the draft sweep does not remove a file that is being
+            // attached again right now (`remove_unused`).
+            let touched = std::fs::File::open(&path).and_then(|f| f.set_modified(std::time::SystemTime::now()));
+            if touched.is_ok() {
+                return Ok(sha);
+            }
         }
         let dir = path.parent().expect("fan-out directory");
         tokio::fs::create_dir_all(dir).await?;
@@ -54,6 +59,22 @@ impl BlobStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// Removes a file no draft uses any more, unless it was stored or stored again
+    /// since `not_since` (an upload of the same bytes may be attaching it now).
+    /// True when it is gone.
+    pub async fn remove_unused(&self, sha256_hex: &str, not_since: std::time::SystemTime) -> std::io::Result<bool> {
+        let Some(path) = self.path_of(sha256_hex) else { return Ok(false) };
+        let modified = match tokio::fs::metadata(&path).await {
+            Ok(m) => m.modified()?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+            Err(e) => return Err(e),
+        };
+        if modified > not_since {
+            return Ok(false);
+        }
+        tokio::fs::remove_file(&path).await.map(|()| true)
     }
 
     pub fn root(&self) -> &Path {
@@ -83,5 +104,18 @@ mod tests {
         let blobs = BlobStore::new(std::env::temp_dir());
         assert_eq!(blobs.get("../../etc/passwd").await.unwrap(), None);
         assert_eq!(blobs.get(&"A".repeat(64)).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_unused_file_is_removed_only_when_not_stored_again_lately() {
+        let root = std::env::temp_dir().join(format!("portal-blobs-{}", crate::server::clock::random_token()));
+        let blobs = BlobStore::new(&root);
+        let sha = blobs.put(b"%PDF-1.4 old").await.unwrap();
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        assert!(!blobs.remove_unused(&sha, an_hour_ago).await.unwrap(), "just stored: kept");
+        assert!(blobs.get(&sha).await.unwrap().is_some());
+        assert!(blobs.remove_unused(&sha, std::time::SystemTime::now() + std::time::Duration::from_secs(1)).await.unwrap());
+        assert!(blobs.get(&sha).await.unwrap().is_none());
+        assert!(!blobs.remove_unused("../etc/passwd", std::time::SystemTime::now()).await.unwrap(), "never a path outside");
     }
 }

@@ -101,7 +101,7 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
     let error: ApiError = serde_json::from_slice(&bytes).unwrap_or(ApiError::Unavailable);
     if let ApiError::Transport(detail) = &error {
-        tracing::info!("malformed server function request: {detail}");
+        tracing::info!("malformed server function request: {}", crate::server::logging::redact(&detail));
     }
     if wants_html {
         // A plain form posted by a browser: answer with a page a person can act on.

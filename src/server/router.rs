@@ -159,7 +159,8 @@ mod tests {
                 Caller::Applicant => Some("portal_applicant=0123456789abcdef0123456789abcdef".into()),
                 Caller::Staff(username) => {
                     let user = self.state.store.user_by_username(username).await.unwrap().unwrap();
-                    Some(format!("{STAFF_COOKIE}={}", self.state.session_key.sign_session(user.id, clock::now_ms() + 60_000)))
+                    // As a sign-in now would: after any "sign out everywhere" the matrix ran.
+                    Some(format!("{STAFF_COOKIE}={}", self.state.session_key.sign_session(user.id, clock::now_ms() + crate::server::auth::STAFF_SESSION_MS)))
                 }
             }
         }
@@ -214,6 +215,7 @@ mod tests {
             ("/api/staff/me", _) => ok,
             ("/api/staff/login", _) | ("/api/staff/logout", _) => redirect,
             (_, Anonymous | Applicant) => signed_out,
+            ("/api/staff/logout-everywhere", _) => redirect,
             ("/api/staff/queue", Staff("agent01")) => not_found,
             ("/api/staff/queue", _) => ok,
             // Proxy filing: the agent's page and forms, nobody else's. Starting with
@@ -353,5 +355,38 @@ mod tests {
         let staff = p.cookie(Caller::Staff("window01")).await.unwrap().replace("portal_staff=", "portal_citizen=");
         let (status, location, _) = form(&p, "/api/account/claim", &format!("tracking={}", p.tracking), Some(&staff)).await;
         assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/me"));
+    }
+
+    #[tokio::test]
+    async fn a_session_ends_everywhere_at_once_and_a_disabled_account_has_none() {
+        let p = portal().await;
+        let queue = body_for("/api/staff/queue", "");
+        // Two devices signed in as window02.
+        let (phone, desk) = (p.cookie(Caller::Staff("window02")).await.unwrap(), p.cookie(Caller::Staff("window02")).await.unwrap());
+        // A browser's form is answered by going back to where it came from; a
+        // signed-out one is sent to sign in.
+        let (status, location, _) = form(&p, "/api/staff/queue", &queue, Some(&desk)).await;
+        assert_eq!((status, location.as_str()), (StatusCode::FOUND, "/"));
+        let (_, location, cookies) = form(&p, "/api/staff/logout-everywhere", "", Some(&phone)).await;
+        assert_eq!(location, "/admin/login?ended=1");
+        assert!(cookies.iter().any(|c| c.starts_with("portal_staff=;")), "{cookies:?}");
+        // The other device is signed out too, and sent to sign in.
+        let (status, location, _) = form(&p, "/api/staff/queue", &queue, Some(&desk)).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/admin/login"));
+        // A new sign-in works again.
+        let fresh = p.cookie(Caller::Staff("window02")).await.unwrap();
+        assert_eq!(form(&p, "/api/staff/queue", &queue, Some(&fresh)).await.1, "/");
+
+        // Disabled: the live session ends and the password no longer signs in.
+        assert!(p.state.store.set_user_disabled("window02", true, clock::now_ms()).await.unwrap());
+        let (status, location, _) = form(&p, "/api/staff/queue", &queue, Some(&fresh)).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/admin/login"));
+        let (_, location, cookies) = form(&p, "/api/staff/login", "username=window02&password=Demo-2026%21", None).await;
+        assert_eq!(location, "/admin/login?failed=1");
+        assert!(cookies.iter().all(|c| !c.starts_with("portal_staff=") || c.starts_with("portal_staff=;")), "{cookies:?}");
+        assert!(p.state.store.set_user_disabled("window02", false, clock::now_ms()).await.unwrap());
+        let (_, location, _) = form(&p, "/api/staff/login", "username=window02&password=Demo-2026%21", None).await;
+        assert_eq!(location, "/admin");
+        assert!(!p.state.store.set_user_disabled("nobody", true, 1).await.unwrap());
     }
 }

@@ -19,8 +19,10 @@ pub struct Settings {
     pub session_key_file: PathBuf,
     /// The share of the promised time below which a case's light turns yellow.
     pub deadline_yellow_share: crate::domain::deadline::YellowShare,
-    /// How often the background sweeps (deferral reminders, proactive offers) run.
+    /// How often the background sweeps (deferral reminders, proactive offers, expired drafts) run.
     pub sweep_seconds: u64,
+    /// Drafts untouched for this many days that never became a case are forgotten.
+    pub draft_days: u64,
 }
 
 #[derive(Deserialize, Default)]
@@ -38,6 +40,7 @@ struct FileSettings {
     session_key_file: Option<String>,
     deadline_yellow_share: Option<String>,
     sweep_seconds: Option<u64>,
+    draft_days: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +97,13 @@ impl Settings {
         if !(1..=3600).contains(&sweep_seconds) {
             return Err("PORTAL_SWEEP_SECONDS / sweep_seconds: must be between 1 and 3600".into());
         }
+        let draft_days = match env("PORTAL_DRAFT_DAYS") {
+            Some(v) => v.parse().map_err(|_| format!("PORTAL_DRAFT_DAYS: `{v}` is not a number of days"))?,
+            None => file.draft_days.unwrap_or(30),
+        };
+        if !(1..=3650).contains(&draft_days) {
+            return Err("PORTAL_DRAFT_DAYS / draft_days: must be between 1 and 3650".into());
+        }
         let public_url = pick("PORTAL_PUBLIC_URL", file.public_url, &format!("http://{site_addr}"));
         Ok(Settings {
             site_addr,
@@ -108,6 +118,7 @@ impl Settings {
             session_key_file: pick("PORTAL_SESSION_KEY_FILE", file.session_key_file, "data/session.key").into(),
             deadline_yellow_share,
             sweep_seconds,
+            draft_days,
         })
     }
 

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { compactTracking, submitApplication, uniqueName, unknownButWellFormed } from "../helpers";
 
 // How pages and client code are served: compressed for slow phones, with the
 // headers that keep the pages from being framed or sniffed.
@@ -56,4 +57,19 @@ test("a page without an island loads no client code; a page with one loads it an
     await date.blur();
     await expect(page.locator("#field-marriage_date-error")).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
+});
+
+test("someone else's receipt answers exactly like a receipt that does not exist", async ({ page, browser }) => {
+  const shown = await submitApplication(page, uniqueName("回执"));
+  const tracking = compactTracking(shown);
+  const stranger = await (await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: "zh-CN" })).newPage();
+  const theirs = await stranger.goto(`/receipt/${tracking}`);
+  const theirsHeading = await stranger.getByRole("heading", { level: 1 }).innerText();
+  const none = await stranger.goto(`/receipt/${unknownButWellFormed(shown)}`);
+  const noneHeading = await stranger.getByRole("heading", { level: 1 }).innerText();
+  expect(theirs?.status()).toBe(404);
+  expect(none?.status()).toBe(404);
+  expect(theirsHeading).toBe(noneHeading);
+  // The applicant's own browser still has it.
+  expect((await page.goto(`/receipt/${tracking}`))?.status()).toBe(200);
 });

@@ -101,4 +101,46 @@ impl Store {
         let Some(draft_id) = draft_id else { return Ok(None) };
         Ok(self.materials_of_draft(&draft_id).await?.into_iter().find(|m| m.id == id))
     }
+
+    /// Drafts untouched since `before` that never became a case are forgotten, with
+    /// their materials, provisions and proxy filings, oldest first, at most `limit`
+    /// in one transaction. Returns how many went and the digests of the files no
+    /// draft uses any more (the caller removes those from the blob store).
+    pub async fn sweep_drafts(&self, before: i64, limit: i64) -> StoreResult<(usize, Vec<String>)> {
+        let swept: Result<(usize, Vec<String>), sqlx::Error> = on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM drafts d WHERE d.updated_at < $1 AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.draft_id = d.id)
+                 ORDER BY d.updated_at LIMIT $2",
+            )
+            .bind(before).bind(limit).fetch_all(&mut *tx).await?;
+            let mut digests: Vec<String> = Vec::new();
+            for id in &ids {
+                let files: Vec<String> = sqlx::query_scalar("SELECT sha256 FROM materials WHERE draft_id = $1").bind(id).fetch_all(&mut *tx).await?;
+                digests.extend(files);
+                for table in ["material_provisions", "draft_proxies", "materials"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE draft_id = $1")).bind(id).execute(&mut *tx).await?;
+                }
+                sqlx::query("DELETE FROM drafts WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            }
+            digests.sort();
+            digests.dedup();
+            let mut unused = Vec::new();
+            for sha in digests {
+                let used: Option<i64> = sqlx::query_scalar("SELECT id FROM materials WHERE sha256 = $1 LIMIT 1").bind(&sha).fetch_optional(&mut *tx).await?;
+                if used.is_none() {
+                    unused.push(sha);
+                }
+            }
+            tx.commit().await?;
+            Ok((ids.len(), unused))
+        }.await);
+        Ok(swept?)
+    }
+
+    /// Sign-in and consent codes created before `before` are forgotten: the send
+    /// limits look back an hour, a code lives five minutes.
+    pub async fn forget_codes(&self, before: i64) -> StoreResult<u64> {
+        Ok(on_pool!(self, pool => sqlx::query("DELETE FROM one_time_codes WHERE created_at < $1").bind(before).execute(pool).await?.rows_affected()))
+    }
 }

@@ -15,6 +15,10 @@ pub struct UserRecord {
     /// The code of the service site the account works at.
     pub site: Option<String>,
     pub password_hash: String,
+    /// Sessions signed in before this moment (ms) are void.
+    pub sessions_from: i64,
+    /// A disabled account cannot sign in, and its sessions are void.
+    pub disabled: bool,
 }
 
 /// A new or changed account.
@@ -33,15 +37,15 @@ fn roles_text(roles: &[Role]) -> String {
     format!(",{},", roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(","))
 }
 
-type UserRow = (i64, String, String, String, Option<String>, Option<String>, String);
+type UserRow = (i64, String, String, String, Option<String>, Option<String>, String, i64, Option<i64>);
 
-fn user_from_row((id, username, display_name, roles, department, site, password_hash): UserRow) -> UserRecord {
+fn user_from_row((id, username, display_name, roles, department, site, password_hash, sessions_from, disabled_at): UserRow) -> UserRecord {
     // Unknown role codes (from a newer version) grant nothing rather than failing sign-in.
     let roles = roles.split(',').filter_map(Role::from_code).collect();
-    UserRecord { id, username, display_name, roles, department, site, password_hash }
+    UserRecord { id, username, display_name, roles, department, site, password_hash, sessions_from, disabled: disabled_at.is_some() }
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, roles, department, site, password_hash";
+const USER_COLUMNS: &str = "id, username, display_name, roles, department, site, password_hash, sessions_from, disabled_at";
 
 impl Store {
     /// Creates the account, or updates its name, roles, department, site and password if it exists.
@@ -72,5 +76,27 @@ impl Store {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
         Ok(row.map(user_from_row))
+    }
+
+    /// Voids every session of the account signed in before `at` (sign out everywhere).
+    pub async fn end_sessions(&self, user_id: i64, at: i64) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET sessions_from = $1 WHERE id = $2").bind(at).bind(user_id).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Disables (its sessions end at once) or enables an account; false when there
+    /// is no such account.
+    pub async fn set_user_disabled(&self, username: &str, disabled: bool, at: i64) -> StoreResult<bool> {
+        let n = on_pool!(self, pool => {
+            if disabled {
+                sqlx::query("UPDATE users SET disabled_at = $1, sessions_from = $1 WHERE username = $2").bind(at).bind(username).execute(pool).await?
+            } else {
+                sqlx::query("UPDATE users SET disabled_at = NULL WHERE username = $1").bind(username).execute(pool).await?
+            }
+            .rows_affected()
+        });
+        Ok(n == 1)
     }
 }

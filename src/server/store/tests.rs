@@ -753,3 +753,59 @@ async fn a_proactive_offer_is_made_once_per_rule_and_issued_case_with_one_messag
         assert_eq!(store.held_cases(citizen.id).await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn expired_drafts_go_with_their_materials_while_cases_keep_theirs() {
+    for store in stores().await {
+        seeded(&store).await;
+        let (only_old, shared) = ("a".repeat(64), "b".repeat(64));
+        let file = |d: &str, code: &str, sha: &str, at: i64| MaterialRecord {
+            id: 0,
+            draft_id: d.into(),
+            material_code: code.into(),
+            sha256: sha.into(),
+            media_type: MediaType::Pdf,
+            size_bytes: 10,
+            file_name: "f.pdf".into(),
+            uploaded_at: at,
+        };
+        let old = draft("d-old");
+        store.save_draft(&old).await.unwrap();
+        store.put_material(&file("d-old", "id_card", &only_old, 10)).await.unwrap();
+        store.put_material(&file("d-old", "photo", &shared, 10)).await.unwrap();
+        let deferred = crate::domain::provision::Provision {
+            material_code: "other".into(),
+            kind: crate::domain::provision::ProvisionKind::Deferred,
+            licence_number: None,
+            commitment: None,
+            due_on: None,
+            arrived: false,
+        };
+        store.set_provision("d-old", &deferred, 10).await.unwrap();
+        let recent = Draft { updated_at: 5_000, ..draft("d-recent") };
+        store.save_draft(&recent).await.unwrap();
+        store.put_material(&file("d-recent", "photo", &shared, 5_000)).await.unwrap();
+        let submitted = draft("d-case");
+        store.save_draft(&submitted).await.unwrap();
+        store.put_material(&file("d-case", "id_card", &"c".repeat(64), 10)).await.unwrap();
+        let case = submit(&store, &submitted, 20).await;
+
+        let (swept, unused) = store.sweep_drafts(1_000, 100).await.unwrap();
+        assert_eq!(swept, 1, "{}: only the old draft that never became a case", store.engine());
+        assert_eq!(unused, vec![only_old.clone()], "{}: a file another draft uses stays", store.engine());
+        assert!(store.draft("d-old").await.unwrap().is_none());
+        assert!(store.materials_of_draft("d-old").await.unwrap().is_empty());
+        assert!(store.provisions_of_draft("d-old").await.unwrap().is_empty());
+        assert!(store.draft("d-recent").await.unwrap().is_some());
+        assert_eq!(store.materials_of_draft("d-case").await.unwrap().len(), 1, "a case's files are kept however old");
+        assert!(store.case_by_draft("d-case").await.unwrap().is_some_and(|c| c.id == case.id));
+        assert_eq!(store.sweep_drafts(1_000, 100).await.unwrap(), (0, vec![]));
+
+        let notice = Notice { kind: "sign_in_code".into(), phone: "13800138000".into(), locale: "zh-Hans".into(), body: "验证码".into() };
+        let code = NewCode { phone: "13800138000", purpose: "sign_in", code_hash: "h", client: "10.0.0.1", at: 100, expires_at: 400, notice: &notice };
+        store.issue_code(&code).await.unwrap();
+        store.issue_code(&NewCode { code_hash: "h2", at: 90_000, ..code.clone() }).await.unwrap();
+        assert_eq!(store.forget_codes(50_000).await.unwrap(), 1);
+        assert!(store.newest_code("13800138000", "sign_in").await.unwrap().is_some());
+    }
+}

@@ -12,11 +12,13 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let failed = use_query_map().read_untracked().get("failed").is_some();
+    let ended = use_query_map().read_untracked().get("ended").is_some();
     let problems = if failed { vec![("#username".to_owned(), t_string!(i18n, admin.login_failed).to_string())] } else { vec![] };
     view! {
         <Title text=format!("{} - {}", t_string!(i18n, admin.login_title), t_string!(i18n, site.name))/>
         <h1 class="page-title">{t_string!(i18n, admin.login_title).to_string()}</h1>
         <ErrorSummary title=t_string!(i18n, admin.login_error_title).to_string() problems=problems/>
+        {ended.then(|| view! { <p class="success mb-4" role="status">{t_string!(i18n, admin.signed_out_everywhere).to_string()}</p> })}
         <form method="post" action=Login::PATH class="card max-w-md">
             <div class="field">
                 <label for="username" class="field-label">{t_string!(i18n, admin.username).to_string()}</label>

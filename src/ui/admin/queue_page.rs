@@ -1,7 +1,7 @@
 //! `/admin?tab=…&q=…&after=…`: the work queues, with search, filters, deadline
 //! lights and keyset paging (a page costs the same on the millionth case).
 
-use crate::api::staff::{Logout, QUEUE_COUNT_CAP, QueueTab, QueueView, StaffView, staff_queue};
+use crate::api::staff::{Logout, LogoutEverywhere, QUEUE_COUNT_CAP, QueueTab, QueueView, StaffView, staff_queue};
 use crate::domain::case::CaseStatus;
 use crate::domain::text::fill_template;
 use crate::i18n::*;
@@ -41,6 +41,9 @@ pub fn staff_bar(i18n: I18n, me: &StaffView) -> impl IntoView + use<> {
             {me.can_edit_credit.then(|| view! { <a class="link" href="/admin/credit">{t_string!(i18n, credit.title).to_string()}</a> })}
             <form method="post" action=Logout::PATH>
                 <button type="submit" class="link">{t_string!(i18n, admin.sign_out).to_string()}</button>
+            </form>
+            <form method="post" action=LogoutEverywhere::PATH>
+                <button type="submit" class="link">{t_string!(i18n, admin.sign_out_everywhere).to_string()}</button>
             </form>
         </div>
     }
