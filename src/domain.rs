@@ -16,6 +16,8 @@ pub mod instant;
 pub mod licence;
 pub mod lookup;
 pub mod material;
+#[cfg(test)]
+mod hostile_input;
 pub mod one_time_code;
 pub mod proactive;
 pub mod provision;
