@@ -14,6 +14,7 @@ pub mod form;
 pub mod ids;
 pub mod instant;
 pub mod licence;
+pub mod lockout;
 pub mod lookup;
 pub mod material;
 #[cfg(test)]

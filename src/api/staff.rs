@@ -300,6 +300,12 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
     }
     let username: String = username.trim().chars().take(64).collect();
     let password: String = password.chars().take(256).collect();
+    // A locked name is not even tried: its lock says how long to wait.
+    let failures = st.store.login_failures(&username).await.map_err(|e| internal("login", e))?;
+    if let Some(minutes) = failures.minutes_locked(clock::now_ms()) {
+        leptos_axum::redirect(&format!("/admin/login?locked={minutes}"));
+        return Ok(());
+    }
     let user = st.store.user_by_username(&username).await.map_err(|e| internal("login", e))?;
     // Verify against a decoy when the user is unknown: same time, same answer.
     let hash = user.as_ref().map_or(auth::decoy_hash(), |u| u.password_hash.as_str());
@@ -307,6 +313,9 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
     match user.filter(|u| verified && !u.disabled && u.roles.iter().any(|r| r.is_staff())) {
         Some(u) => {
             st.throttle.record_success(PURPOSE, ip);
+            if failures.count > 0 {
+                st.store.forget_login_failures(Some(&username), 0).await.map_err(|e| internal("login", e))?;
+            }
             let expires = clock::now_ms() + auth::STAFF_SESSION_MS;
             let cookie = st.session_key.sign_session(u.id, expires);
             add_set_cookie(&auth::set_cookie(auth::STAFF_COOKIE, &cookie, Some(auth::STAFF_SESSION_MS / 1000), "Strict", st.settings.secure_cookies()));
@@ -322,7 +331,13 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
         }
         None => {
             st.throttle.record_failure(PURPOSE, ip);
-            leptos_axum::redirect("/admin/login?failed=1");
+            let now = clock::now_ms();
+            let counted = failures.after_failure(now);
+            st.store.put_login_failures(&username, &counted).await.map_err(|e| internal("login", e))?;
+            match counted.minutes_locked(now) {
+                Some(minutes) => leptos_axum::redirect(&format!("/admin/login?locked={minutes}")),
+                None => leptos_axum::redirect("/admin/login?failed=1"),
+            }
         }
     }
     Ok(())

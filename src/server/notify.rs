@@ -147,6 +147,7 @@ pub async fn sweep_expired(store: &Store, blobs: &crate::server::blobs::BlobStor
         blobs.remove_unused(&sha, an_hour_ago).await.map_err(|e| format!("removing an unused file: {e}"))?;
     }
     store.forget_codes(now - DAY_MS).await.map_err(|e| e.to_string())?;
+    store.forget_login_failures(None, now - crate::domain::lockout::WINDOW_MS).await.map_err(|e| e.to_string())?;
     Ok(drafts)
 }
 

@@ -389,4 +389,33 @@ mod tests {
         assert_eq!(location, "/admin");
         assert!(!p.state.store.set_user_disabled("nobody", true, 1).await.unwrap());
     }
+
+    #[tokio::test]
+    async fn five_wrong_passwords_lock_an_account_name_whoever_tries_and_say_for_how_long() {
+        let p = portal().await;
+        for _ in 0..4 {
+            let (_, location, _) = form(&p, "/api/staff/login", "username=window02&password=wrong", None).await;
+            assert_eq!(location, "/admin/login?failed=1");
+        }
+        let (_, location, _) = form(&p, "/api/staff/login", "username=window02&password=wrong", None).await;
+        assert_eq!(location, "/admin/login?locked=15");
+        // Locked: even the right password waits, and no session is given.
+        let (_, location, cookies) = form(&p, "/api/staff/login", "username=window02&password=Demo-2026%21", None).await;
+        assert_eq!(location, "/admin/login?locked=15");
+        assert!(cookies.iter().all(|c| !c.starts_with("portal_staff=")), "{cookies:?}");
+        // (The per-address slowing is the other half; set aside here to keep the test quick.)
+        let here = std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+        p.state.throttle.record_success("login", here);
+        // A name that is no account is counted and locked the same way.
+        for _ in 0..5 {
+            form(&p, "/api/staff/login", "username=nobody_here&password=wrong", None).await;
+        }
+        assert_eq!(form(&p, "/api/staff/login", "username=nobody_here&password=x", None).await.1, "/admin/login?locked=15");
+        p.state.throttle.record_success("login", here);
+        // Other accounts are not locked; a right password clears the count.
+        assert!(p.state.store.login_failures("window01").await.unwrap().count == 0);
+        p.state.store.put_login_failures("window01", &crate::domain::lockout::LoginFailures { count: 3, first_at: clock::now_ms(), locked_until: None }).await.unwrap();
+        assert_eq!(form(&p, "/api/staff/login", "username=window01&password=Demo-2026%21", None).await.1, "/admin");
+        assert_eq!(p.state.store.login_failures("window01").await.unwrap().count, 0);
+    }
 }

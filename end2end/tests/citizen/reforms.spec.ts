@@ -120,7 +120,7 @@ test("a commitment instead of proof and a deferred material: accepted at once, i
   await expect(toSend).toContainText(venue.materials.find((m) => m.code === "hygiene_test_report")!.name);
   await checkA11y(citizen, { label: "lookup with a deferred material" });
   await toSend.getByRole("link", { name: zh.provision.to_send_link, exact: true }).click();
-  await expect(citizen).toHaveURL(/\/track\/\d+\/correct/);
+  await expect(citizen).toHaveURL(/\/track\/\d{20}[\dX]\/correct/);
   await expect(citizen.getByRole("heading", { level: 1 })).toHaveText(zh.provision.to_send_title);
   await checkA11y(citizen, { label: "sending a deferred material" });
   await citizen.setInputFiles("#file-hygiene_test_report", pdfFile("report.pdf"));

@@ -99,4 +99,39 @@ impl Store {
         });
         Ok(n == 1)
     }
+
+    /// The wrong passwords counted against an account name.
+    pub async fn login_failures(&self, username: &str) -> StoreResult<crate::domain::lockout::LoginFailures> {
+        let row: Option<(i64, i64, Option<i64>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT failures, first_at, locked_until FROM login_failures WHERE username = $1").bind(username).fetch_optional(pool).await?
+        });
+        Ok(row.map_or_else(Default::default, |(count, first_at, locked_until)| crate::domain::lockout::LoginFailures {
+            count: count.clamp(0, u32::MAX as i64) as u32,
+            first_at,
+            locked_until,
+        }))
+    }
+
+    pub async fn put_login_failures(&self, username: &str, f: &crate::domain::lockout::LoginFailures) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO login_failures (username, failures, first_at, locked_until) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, first_at = excluded.first_at, locked_until = excluded.locked_until",
+            )
+            .bind(username).bind(f.count as i64).bind(f.first_at).bind(f.locked_until).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Forgets an account name's wrong passwords (a right one came), or every count
+    /// whose window and lock ended before `before` (`None` name).
+    pub async fn forget_login_failures(&self, username: Option<&str>, before: i64) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            match username {
+                Some(name) => sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(name).execute(pool).await?,
+                None => sqlx::query("DELETE FROM login_failures WHERE first_at < $1 AND (locked_until IS NULL OR locked_until < $1)").bind(before).execute(pool).await?,
+            };
+        });
+        Ok(())
+    }
 }

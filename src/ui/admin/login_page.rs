@@ -1,6 +1,7 @@
 //! `/admin/login`: staff sign-in.
 
 use crate::api::staff::Login;
+use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::components::error_summary::ErrorSummary;
 use leptos::prelude::*;
@@ -11,9 +12,16 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let failed = use_query_map().read_untracked().get("failed").is_some();
-    let ended = use_query_map().read_untracked().get("ended").is_some();
-    let problems = if failed { vec![("#username".to_owned(), t_string!(i18n, admin.login_failed).to_string())] } else { vec![] };
+    let query = use_query_map().read_untracked();
+    let failed = query.get("failed").is_some();
+    let ended = query.get("ended").is_some();
+    // The lock's notice, with the minutes left (bounded: the address is editable).
+    let locked = query.get("locked").and_then(|m| m.parse::<i64>().ok()).map(|m| m.clamp(1, crate::domain::lockout::LOCK_MS / 60_000));
+    let problems = match (locked, failed) {
+        (Some(minutes), _) => vec![("#username".to_owned(), fill_template(&t_string!(i18n, admin.login_locked).to_string(), &[("minutes", minutes.to_string())]))],
+        (None, true) => vec![("#username".to_owned(), t_string!(i18n, admin.login_failed).to_string())],
+        (None, false) => vec![],
+    };
     view! {
         <Title text=format!("{} - {}", t_string!(i18n, admin.login_title), t_string!(i18n, site.name))/>
         <h1 class="page-title">{t_string!(i18n, admin.login_title).to_string()}</h1>
