@@ -181,7 +181,7 @@ mod ssr {
         use crate::domain::text::{Lang, fill_template};
         use crate::i18n::*;
         let locale = crate::server::notify::locale_of(locale_code);
-        let lang = if locale_code == "en" { Lang::En } else { Lang::Zh };
+        let lang = Lang::of_locale(locale_code);
         let material = |code: &str| item.material(code).map(|m| m.name.get(lang).to_owned()).unwrap_or_else(|| code.to_owned());
         let field = |name: &str| item.form.fields.iter().find(|f| f.name == name).map(|f| f.label.get(lang).to_owned()).unwrap_or_else(|| name.to_owned());
         let reasons: Vec<String> = why
@@ -240,7 +240,7 @@ mod ssr {
             let mut step = Step::new(case.id, case.status, CaseStatus::Issued, ACTOR, "", now);
             step.licence = licence.as_ref();
             step.days_saved = days_saved;
-            let lang = if case.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh };
+            let lang = crate::domain::text::Lang::of_locale(&case.locale);
             let service = item.name.get(lang).to_owned();
             if let Some(n) = crate::server::notify::compose(CaseStatus::Issued, &case.locale, &case.applicant_phone, &case.tracking_number.to_string(), &service, "") {
                 step.notices.push((CaseStatus::Issued, n));

@@ -737,7 +737,7 @@ pub async fn decide_case(
         CaseAction::Revoke => step.revoke_licence = true,
         CaseAction::Refuse | CaseAction::Resubmit => {}
     }
-    let service = item.name.get(if case.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh }).to_owned();
+    let service = item.name.get(crate::domain::text::Lang::of_locale(&case.locale)).to_owned();
     for status in [next, CaseStatus::Approved, CaseStatus::Rejected] {
         if step.notices.iter().any(|(s, _)| *s == status) {
             continue;

@@ -34,6 +34,14 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The language of a stored locale code (a case's, a message's): English for
+    /// `en`, Chinese for anything else.
+    pub fn of_locale(code: &str) -> Lang {
+        if code == "en" { Lang::En } else { Lang::Zh }
+    }
+}
+
 impl Text {
     /// The text in `lang`, falling back to Chinese (the authoritative version) when
     /// a translation is missing.

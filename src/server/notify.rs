@@ -81,7 +81,7 @@ pub async fn remind_deferrals(store: &Store, calendar: &crate::domain::calendar:
     for d in due.into_iter().filter(|d| reminder_due(calendar, d.due_on, today)) {
         let item = store.service_item(&d.service_code).await.map_err(|e| e.to_string())?;
         let locale = locale_of(&d.locale);
-        let lang = if d.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh };
+        let lang = crate::domain::text::Lang::of_locale(&d.locale);
         let service = item.as_ref().map(|i| i.name.get(lang).to_owned()).unwrap_or_default();
         let material = item.as_ref().and_then(|i| i.material(&d.material_code)).map(|m| m.name.get(lang).to_owned()).unwrap_or_default();
         let tracking = crate::domain::ids::TrackingNumber::parse(&d.tracking_number).map(|t| t.to_string()).unwrap_or_else(|_| d.tracking_number.clone());
@@ -113,7 +113,7 @@ pub async fn offer_proactive(store: &Store, rules: &[crate::domain::proactive::P
                 let notice = if offer.items.is_empty() {
                     None
                 } else {
-                    let lang = if issued.locale == "en" { crate::domain::text::Lang::En } else { crate::domain::text::Lang::Zh };
+                    let lang = crate::domain::text::Lang::of_locale(&issued.locale);
                     let mut names = Vec::new();
                     for item in &offer.items {
                         let name = store.service_item(item).await.map_err(|e| e.to_string())?.map(|i| i.name.get(lang).to_owned()).unwrap_or_else(|| item.clone());
