@@ -155,6 +155,9 @@ pub async fn sweep_expired(store: &Store, blobs: &crate::server::blobs::BlobStor
 /// every `sweep_seconds` for the life of the process.
 pub fn spawn_reminders(state: crate::server::AppState) {
     tokio::spawn(async move {
+        // Expiry is housekeeping: hourly is soon enough, and its deletes then seldom
+        // meet a SQLite transaction that reads before it writes (which fails busy).
+        let mut swept_at: Option<std::time::Instant> = None;
         loop {
             match remind_deferrals(&state.store, &state.calendar(), crate::server::clock::now_ms()).await {
                 Ok(0) => {}
@@ -166,10 +169,13 @@ pub fn spawn_reminders(state: crate::server::AppState) {
                 Ok(n) => tracing::info!(offers = n, "proactive offers made"),
                 Err(e) => tracing::error!("proactive offers: {e}"),
             }
-            match sweep_expired(&state.store, &state.blobs, state.settings.draft_days, crate::server::clock::now_ms()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(drafts = n, "expired drafts forgotten"),
-                Err(e) => tracing::error!("draft expiry: {e}"),
+            if swept_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(3600)) {
+                swept_at = Some(std::time::Instant::now());
+                match sweep_expired(&state.store, &state.blobs, state.settings.draft_days, crate::server::clock::now_ms()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(drafts = n, "expired drafts forgotten"),
+                    Err(e) => tracing::error!("draft expiry: {e}"),
+                }
             }
             tokio::time::sleep(Duration::from_secs(state.settings.sweep_seconds)).await;
         }
