@@ -23,10 +23,11 @@ async fn main() {
     match command.as_deref() {
         None | Some("serve") => serve(settings).await,
         Some("verify-audit") => verify_audit(settings).await,
+        Some("verify-cases") => verify_cases(settings).await,
         Some("create-admin") => create_admin(settings, std::env::args().nth(2)).await,
         Some(command @ ("disable-user" | "enable-user")) => set_disabled(settings, std::env::args().nth(2), command == "disable-user").await,
         Some(other) => fail(format!(
-            "unknown command `{other}`; use `portal` (serve), `portal verify-audit`, `portal create-admin <username>`, `portal disable-user <username>` or `portal enable-user <username>`"
+            "unknown command `{other}`; use `portal` (serve), `portal verify-audit`, `portal verify-cases`, `portal create-admin <username>`, `portal disable-user <username>` or `portal enable-user <username>`"
         )),
     }
 }
@@ -43,6 +44,36 @@ async fn verify_audit(settings: Settings) {
             std::process::exit(1);
         }
         Err(e) => fail(format!("verify-audit: {e}")),
+    }
+}
+
+/// Reads acknowledgements from standard input, one per line (`submitted <number>`,
+/// `decided <number> <action>`), and checks that each is stored whole: the case, its
+/// events, its materials' files and, for a decision, its message to the applicant.
+/// Exit status 1 if anything acknowledged is missing.
+async fn verify_cases(settings: Settings) {
+    use portal::server::durability::{Acknowledged, missing};
+    let store = Store::connect(&settings.database_url).await.unwrap_or_else(|e| fail(format!("database {}: {e}", settings.database_url)));
+    let blobs = BlobStore::new(&settings.upload_dir);
+    let (mut submitted, mut decided, mut problems) = (0, 0, Vec::new());
+    for line in std::io::stdin().lines() {
+        let line = line.unwrap_or_else(|e| fail(format!("reading standard input: {e}")));
+        if line.trim().is_empty() {
+            continue;
+        }
+        let ack = Acknowledged::parse(&line).unwrap_or_else(|e| fail(e));
+        match ack {
+            Acknowledged::Submitted(_) => submitted += 1,
+            Acknowledged::Decided(..) => decided += 1,
+        }
+        problems.extend(missing(&store, &blobs, &ack).await.unwrap_or_else(|e| fail(format!("verify-cases: {e}"))));
+    }
+    println!("verify-cases: {submitted} acknowledged submissions and {decided} acknowledged decisions checked, {} problems", problems.len());
+    for p in &problems {
+        println!("  {p}");
+    }
+    if !problems.is_empty() {
+        std::process::exit(1);
     }
 }
 

@@ -8,6 +8,7 @@ pub mod catalog_loader;
 pub mod clock;
 pub mod codes;
 pub mod demo;
+pub mod durability;
 pub mod guard;
 pub mod licences;
 pub mod logging;

@@ -41,7 +41,9 @@ impl BlobStore {
             let mut file = tokio::fs::File::create(&tmp).await?;
             tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
             file.sync_all().await?;
-            tokio::fs::rename(&tmp, &path).await
+            tokio::fs::rename(&tmp, &path).await?;
+            // The new name survives a power cut only once its directory is synced.
+            tokio::fs::File::open(dir).await?.sync_all().await
         }
         .await;
         if written.is_err() {

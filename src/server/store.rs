@@ -73,6 +73,31 @@ macro_rules! on_pool {
     };
 }
 
+/// Every transaction in the store writes, and most read first. On SQLite a
+/// transaction begun `DEFERRED` takes its read snapshot and only then asks for the
+/// write lock; if another connection wrote in between it fails at once with
+/// SQLITE_BUSY, whatever the busy timeout (the snapshot is stale). `BEGIN IMMEDIATE`
+/// takes the write lock first and waits its turn under the busy timeout instead.
+/// PostgreSQL's row locks need no such care.
+trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// The portal's database.
 #[derive(Clone)]
 pub struct Store {

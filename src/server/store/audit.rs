@@ -2,6 +2,7 @@
 //! transaction of the step they record; the chain head is compared and set, so two
 //! writers can never fork a chain (the second fails and its transaction rolls back).
 
+use super::BeginWrite;
 use super::{Pool, Store, StoreResult};
 use crate::server::audit::{CaseEventContent, GENESIS, STAFF_CHAIN, StaffActionContent, case_chain, chain_hash};
 
@@ -182,7 +183,7 @@ impl Store {
     /// Records a staff action that is not about one case, chained as `staff`.
     pub async fn record_staff_action(&self, at: i64, actor: &str, action: &str, subject: &str, detail: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             append_staff_action!(tx, at, actor, action, subject, detail);
             tx.commit().await?;
         });
@@ -206,7 +207,7 @@ impl Store {
         });
         for case_id in &cases {
             on_pool!(self, pool => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let rows: Vec<(i64, i64, String, Option<String>, String, String, String, String)> = sqlx::query_as(
                     "SELECT id, at, actor, from_status, to_status, note, kind, department FROM case_events WHERE case_id = $1 ORDER BY id",
                 )

@@ -1,6 +1,7 @@
 //! The working-day calendar, one text per year. The files under `catalog/calendar/`
 //! seed it; an administrator's edit is kept (and audited) until the file itself changes.
 
+use super::BeginWrite;
 use super::{Pool, Store, StoreResult};
 
 /// Who last wrote a year when it came from its file.
@@ -44,7 +45,7 @@ impl Store {
     /// audit chain in the same transaction, with the reason and the text before.
     pub async fn edit_calendar_year(&self, year: i32, text: &str, actor: &str, reason: &str, at: i64) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let before: Option<String> = sqlx::query_scalar("SELECT text FROM calendar_years WHERE year = $1")
                 .bind(i64::from(year)).fetch_optional(&mut *tx).await?;
             sqlx::query(

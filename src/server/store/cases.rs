@@ -2,6 +2,7 @@
 //! deadline, the reviews, the licence, the chained event and the outbox message
 //! together), and the clerks' queues.
 
+use super::BeginWrite;
 use super::{Notice, NewLicence, Pool, Store, StoreError, StoreResult, corrupt, like_pattern, status_of};
 use crate::domain::calendar::{Date, Due};
 use crate::domain::case::{CaseStatus, EventKind};
@@ -458,7 +459,7 @@ impl Store {
         let deferred_due_on = new.provisions.iter().filter(|p| p.is_outstanding()).filter_map(|p| p.due_on).min();
         let last4: String = new.applicant_phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         let inserted: Result<(), sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Write first: on SQLite this takes the write lock before any read, so the
             // transaction never has to upgrade a read snapshot (which could fail busy).
             let sequence: i64 = sqlx::query_scalar(
@@ -592,7 +593,7 @@ impl Store {
             Clock::Resume(d) => (Some(d), true, None),
         };
         let result: Result<CaseStatus, StepStop> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Compare and set the status first: it takes the case's row lock, so steps
             // on one case (and their chain appends) run one after another.
             let changed = sqlx::query(
@@ -700,7 +701,7 @@ impl Store {
     /// Records that a clerk opened a material (查阅留痕), in the case's chain.
     pub async fn record_material_view(&self, case_id: i64, status: CaseStatus, actor: &str, note: &str, at: i64) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Lock the case row first so the chain append cannot race a decision.
             sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1").bind(case_id).execute(&mut *tx).await?;
             append_case_event!(tx, case_id, EventKind::MaterialViewed.code(), at, actor, "", Some(status.code()), status.code(), note);

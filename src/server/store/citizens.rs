@@ -2,6 +2,7 @@
 //! open, and what an account holds — its cases, the cases it may claim, the
 //! messages sent to its number, its licences and its unfinished drafts.
 
+use super::BeginWrite;
 use super::{LicenceRecord, Notice, Pool, Store, StoreResult, corrupt, status_of};
 use crate::domain::case::{CaseStatus, EventKind};
 use crate::domain::ids::TrackingNumber;
@@ -99,7 +100,7 @@ impl Store {
     /// Stores a code and queues its message, in one transaction.
     pub async fn issue_code(&self, code: &NewCode<'_>) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO one_time_codes (phone, purpose, code_hash, client, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
@@ -195,7 +196,7 @@ impl Store {
     /// records it in the case's chain. False when the case is not claimable by it.
     pub async fn claim_case(&self, tracking: &TrackingNumber, citizen: &Citizen, at: i64) -> StoreResult<bool> {
         let claimed: Result<bool, sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<(i64, String)> = sqlx::query_as(
                 "UPDATE cases SET citizen_id = $1 WHERE tracking_number = $2 AND applicant_phone = $3 AND citizen_id IS NULL RETURNING id, status",
             )

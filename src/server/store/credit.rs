@@ -2,6 +2,7 @@
 //! administrators with each change in the staff audit chain), and the look-up an
 //! application's subjects get at submission.
 
+use super::BeginWrite;
 use super::{Pool, Store, StoreResult, corrupt};
 use crate::domain::calendar::Date;
 use crate::domain::credit::{CreditEntry, CreditList, CreditSubject};
@@ -58,7 +59,7 @@ impl Store {
     pub async fn put_credit_entry(&self, e: &CreditEntry, actor: &str, why: &str, at: i64) -> StoreResult<()> {
         let detail = format!("{} since {}: {} | {why}", e.list.code(), e.since, e.reason.zh);
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO credit_entries (subject, list, reason_zh, reason_en, since, updated_at, updated_by)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -77,7 +78,7 @@ impl Store {
     /// False when it was on no list.
     pub async fn remove_credit_entry(&self, subject: &str, actor: &str, why: &str, at: i64) -> StoreResult<bool> {
         let removed: Result<bool, sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("DELETE FROM credit_entries WHERE subject = $1").bind(subject).execute(&mut *tx).await?.rows_affected();
             if n == 0 {
                 tx.rollback().await?;

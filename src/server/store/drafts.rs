@@ -1,5 +1,6 @@
 //! Drafts (applications being filled in) and their uploaded materials.
 
+use super::BeginWrite;
 use super::{Pool, Store, StoreResult, corrupt};
 use crate::domain::form::RawAnswers;
 use crate::domain::material::MediaType;
@@ -108,7 +109,7 @@ impl Store {
     /// draft uses any more (the caller removes those from the blob store).
     pub async fn sweep_drafts(&self, before: i64, limit: i64) -> StoreResult<(usize, Vec<String>)> {
         let swept: Result<(usize, Vec<String>), sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let ids: Vec<String> = sqlx::query_scalar(
                 "SELECT id FROM drafts d WHERE d.updated_at < $1 AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.draft_id = d.id)
                  ORDER BY d.updated_at LIMIT $2",

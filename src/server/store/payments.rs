@@ -1,6 +1,7 @@
 //! Payments of fees: each attempt at the gateway, and the case's payment status,
 //! changed with a chained event in the same transaction.
 
+use super::BeginWrite;
 use super::{Pool, Store, StoreResult};
 use crate::domain::case::EventKind;
 use crate::domain::fee::{PaymentOutcome, PaymentStatus, yuan};
@@ -61,7 +62,7 @@ impl Store {
     /// waits for payment.
     pub async fn settle_payment(&self, reference: &str, outcome: PaymentOutcome, at: i64) -> StoreResult<bool> {
         let settled: Result<bool, sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let status = match outcome { PaymentOutcome::Paid => "paid", PaymentOutcome::Failed => "failed" };
             let row: Option<(i64, i64)> = sqlx::query_as(
                 "UPDATE payments SET status = $1, updated_at = $2 WHERE reference = $3 AND status = 'pending' RETURNING case_id, amount_fen",
@@ -98,7 +99,7 @@ impl Store {
     /// refunded and the paid attempt marked so, in its record.
     pub async fn refund_case_fee(&self, case_id: i64, at: i64) -> StoreResult<bool> {
         let refunded: Result<bool, sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<(String, i64)> = sqlx::query_as(
                 "UPDATE cases SET payment_status = $1, updated_at = $2 WHERE id = $3 AND payment_status = $4 RETURNING status, fee_fen",
             )

@@ -1,6 +1,7 @@
 //! Proactive service (主动办): the offers made to signed-in citizens, each once per
 //! rule and issued case, with its message queued in the same transaction.
 
+use super::BeginWrite;
 use super::{Notice, Pool, Store, StoreResult, corrupt, status_of};
 use crate::domain::proactive::HeldCase;
 
@@ -52,7 +53,7 @@ impl Store {
     pub async fn record_offer(&self, rule_code: &str, trigger_case_id: i64, citizen_id: i64, items: &[String], notice: Option<&Notice>, at: i64) -> StoreResult<bool> {
         let items = serde_json::to_string(items).map_err(corrupt)?;
         let made: Result<bool, sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "INSERT INTO proactive_offers (rule_code, trigger_case_id, citizen_id, items, offered_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT DO NOTHING",

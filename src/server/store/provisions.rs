@@ -2,6 +2,7 @@
 //! commitment), kept with the draft and so with the case it becomes; deferred
 //! materials arriving later, and the reminders before they fall due.
 
+use super::BeginWrite;
 use super::{Notice, Pool, Store, StoreResult, corrupt, status_of};
 use crate::domain::calendar::Date;
 use crate::domain::case::EventKind;
@@ -71,7 +72,7 @@ impl Store {
     /// when it was not outstanding.
     pub async fn deferred_material_arrived(&self, case_id: i64, material_code: &str, actor: &str, at: i64) -> StoreResult<bool> {
         let arrived: Result<bool, sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // The case row first: its lock orders this append against any decision.
             let row: Option<(String, String)> = sqlx::query_as("UPDATE cases SET updated_at = updated_at WHERE id = $1 RETURNING draft_id, status")
                 .bind(case_id).fetch_optional(&mut *tx).await?;
@@ -124,7 +125,7 @@ impl Store {
     /// (so it is sent once, however often the sweep runs).
     pub async fn remind_deferral(&self, d: &OutstandingDeferral, notice: &Notice, at: i64) -> StoreResult<bool> {
         let sent: Result<bool, sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE material_provisions SET reminded_at = $1
                  WHERE material_code = $2 AND reminded_at IS NULL AND arrived_at IS NULL

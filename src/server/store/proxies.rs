@@ -1,6 +1,7 @@
 //! Proxy filing (代办): drafts a proxy agent starts for a resident, with the
 //! resident's consent, and the list of cases an agent filed.
 
+use super::BeginWrite;
 use super::{CitizenCaseRow, Draft, Pool, Store, StoreResult, corrupt};
 use crate::domain::proxy::Consent;
 
@@ -21,7 +22,7 @@ impl Store {
         let answers = serde_json::to_string(&draft.answers).map_err(corrupt)?;
         let consent = serde_json::to_string(&proxy.consent).map_err(corrupt)?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO drafts (id, owner_hash, service_code, answers, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
                 .bind(&draft.id).bind(&draft.owner_hash).bind(&draft.service_code).bind(&answers).bind(draft.created_at)
                 .execute(&mut *tx).await?;

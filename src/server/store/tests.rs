@@ -809,3 +809,39 @@ async fn expired_drafts_go_with_their_materials_while_cases_keep_theirs() {
         assert!(store.newest_code("13800138000", "sign_in").await.unwrap().is_some());
     }
 }
+
+/// The crash test's checker (`portal verify-cases`) must see each kind of loss, or a
+/// crash test that passes would prove nothing.
+#[tokio::test]
+async fn the_durability_check_names_what_an_acknowledgement_lacks() {
+    use crate::server::blobs::BlobStore;
+    use crate::server::durability::{Acknowledged, missing};
+    for store in stores().await {
+        seeded(&store).await;
+        let blobs = BlobStore::new(std::env::temp_dir().join(format!("portal-durability-test-{}", random_token())));
+        let d = draft("durable");
+        store.save_draft(&d).await.unwrap();
+        let case = submit(&store, &d, 100).await;
+        let number = case.tracking_number.clone();
+        let submitted = Acknowledged::Submitted(number.clone());
+        let lacks = missing(&store, &blobs, &submitted).await.unwrap();
+        assert_eq!(lacks, vec![format!("{}: no materials", number.as_str())], "{}", store.engine());
+        // A material whose file is gone, then stored.
+        let sha = crate::server::clock::hex(&<sha2::Sha256 as sha2::Digest>::digest(b"%PDF-1.4 scan"));
+        let record = MaterialRecord { id: 0, draft_id: "durable".into(), material_code: "id_card".into(), sha256: sha.clone(), media_type: MediaType::Pdf, size_bytes: 13, file_name: "scan.pdf".into(), uploaded_at: 1 };
+        store.put_material(&record).await.unwrap();
+        assert_eq!(missing(&store, &blobs, &submitted).await.unwrap(), vec![format!("{}: material id_card has no stored file", number.as_str())]);
+        assert_eq!(blobs.put(b"%PDF-1.4 scan").await.unwrap(), sha);
+        assert!(missing(&store, &blobs, &submitted).await.unwrap().is_empty(), "{}", store.engine());
+        // A decision acknowledged but not stored.
+        let decided = Acknowledged::Decided(number.clone(), "accept".into());
+        let lacks = missing(&store, &blobs, &decided).await.unwrap();
+        assert_eq!(lacks.len(), 2, "{lacks:?}");
+        assert!(lacks[0].contains("the decision `accept` is missing (status submitted)"), "{lacks:?}");
+        assert!(lacks[1].contains("no message to the applicant"), "{lacks:?}");
+        // A number never stored.
+        let other = crate::domain::ids::TrackingNumber::new("350102", Date::new(2026, 1, 5).unwrap(), 999);
+        let lacks = missing(&store, &blobs, &Acknowledged::Submitted(other.clone())).await.unwrap();
+        assert_eq!(lacks, vec![format!("{}: no case with this number", other.as_str())]);
+    }
+}
