@@ -5,7 +5,7 @@
 // Pages with personal data (lookups, applications, receipts, staff pages) and every
 // POST always go to the network and are never stored. The portal works the same
 // without it: it only ever answers from the cache when the network fails.
-const CACHE = "portal-v1";
+const CACHE = "portal-v2";
 const SHELL = ["/offline.html", "/pkg/portal.css", "/favicon.svg", "/islands.js", "/manifest.webmanifest", "/icons/icon-192.png"];
 
 // Public pages worth keeping: the handheld home, catalog and guides.
@@ -22,6 +22,16 @@ self.addEventListener("activate", (event) => {
       .then(() => self.clients.claim()),
   );
 });
+
+// A content-hashed file (/assets/name.hash.ext) never changes: the cache is enough.
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(request);
+  if (kept) return kept;
+  const answer = await fetch(request);
+  if (answer.ok && answer.type === "basic") await cache.put(request, answer.clone());
+  return answer;
+}
 
 // Network first, so nobody sees yesterday's page while the network works.
 async function networkFirst(request, keep) {
@@ -46,6 +56,8 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     const keep = KEEP.test(path) && !url.search;
     event.respondWith(networkFirst(request, keep));
+  } else if (path.startsWith("/assets/")) {
+    event.respondWith(cacheFirst(request));
   } else if (SHELL.includes(path) || path.startsWith("/icons/") || path.startsWith("/pkg/")) {
     event.respondWith(networkFirst(request, true));
   }

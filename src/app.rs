@@ -9,6 +9,9 @@ use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ui::page_security_policy();
+    let (stylesheet, loader) = client_addresses();
     view! {
         <!DOCTYPE html>
         <html>
@@ -16,11 +19,11 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#991b1b"/>
-                <link rel="stylesheet" href="/pkg/portal.css"/>
+                <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <IslandScript/>
+                <IslandScript src=loader/>
                 <MetaTags/>
             </head>
             <body class="bg-slate-50 text-slate-900 min-h-screen flex flex-col">
@@ -30,15 +33,27 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The one script every page gets: `public/islands.js`, which loads the client code
-/// (WASM) only on a page that has an island. The server renders in islands mode:
-/// nothing outside an island is hydrated, so it needs no hydration markers.
+/// The stylesheet's and the island loader's addresses: their content-hashed names
+/// (cached for a year, `server::assets`), or the plain ones where the portal runs
+/// without a built site (the router's tests).
+fn client_addresses() -> (String, String) {
+    #[cfg(feature = "ssr")]
+    if let Some(st) = use_context::<crate::server::AppState>().filter(|st| !st.assets.loader().is_empty()) {
+        return (st.assets.stylesheet().to_owned(), st.assets.loader().to_owned());
+    }
+    ("/pkg/portal.css".to_owned(), "/islands.js".to_owned())
+}
+
+/// The one script every page gets: the island loader (`public/islands.js`), which
+/// loads the client code (WASM) only on a page that has an island. The server
+/// renders in islands mode: nothing outside an island is hydrated, so it needs no
+/// hydration markers.
 #[component]
-fn IslandScript() -> impl IntoView {
+fn IslandScript(src: String) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    view! { <script type="module" src="/islands.js"></script> }
+    view! { <script type="module" src=src></script> }
 }
 
 #[component]

@@ -139,8 +139,12 @@ async fn serve(settings: Settings) {
     }
     let session_key = SessionKey::load_or_create(&settings.session_key_file).unwrap_or_else(|e| fail(format!("session key: {e}")));
 
+    let assets = portal::server::assets::ClientAssets::load(std::path::Path::new(&*leptos_options.site_root), &leptos_options.site_pkg_dir)
+        .unwrap_or_else(|e| fail(format!("the built client code (run the build first): {e}")));
     let state = AppState {
         leptos_options,
+        assets,
+        pages: Default::default(),
         blobs: BlobStore::new(&settings.upload_dir),
         settings: Arc::new(settings),
         store: store.clone(),

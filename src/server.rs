@@ -1,6 +1,7 @@
 //! Everything that touches the outside world: settings, the database, uploaded
 //! files, sessions. Compiled only into the server (`ssr`).
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod blobs;
@@ -13,6 +14,7 @@ pub mod guard;
 pub mod licences;
 pub mod logging;
 pub mod notify;
+pub mod page_cache;
 pub mod payments;
 pub mod router;
 pub mod settings;

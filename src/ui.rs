@@ -266,20 +266,55 @@ pub fn error_page(e: ApiError) -> AnyView {
     .into_any()
 }
 
-/// Security headers on every response. The CSP allows only our own scripts, plus
-/// the inline bootstrap Leptos writes to wake the islands ('unsafe-inline' is
-/// needed for it until nonces are wired in) and WASM compilation.
+/// The Content-Security-Policy. Scripts come only from the portal itself, or inline
+/// when `inline_sources` allow them: this response's nonce (Leptos writes a page's resource data in inline
+/// scripts carrying the nonce it makes per request) or, for a page served from
+/// memory (`server::page_cache`), the scripts' hashes; WASM may be compiled for the
+/// islands. Violations are reported to `/csp-report` with the blocked script's first
+/// characters ('report-sample'). Styles stay `'unsafe-inline'`: Leptos writes `style` attributes, and a
+/// style cannot run code.
+pub fn content_security_policy(inline_sources: &[String]) -> String {
+    let inline: String = inline_sources.iter().map(|s| format!(" {s}")).collect();
+    format!(
+        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval' 'report-sample'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; report-uri /csp-report"
+    )
+}
+
+/// A page's own policy, with the nonce of its inline scripts; set while the page
+/// renders (every page is rendered whole before it is sent), so it wins over the
+/// default that [`security_headers`] gives every other response.
 #[cfg(feature = "ssr")]
-pub async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+pub fn page_security_policy() {
+    use axum::http::{HeaderValue, header};
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(&[format!("'nonce-{nonce}'")])) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
+/// Security headers on every response: the policy without inline scripts (a page
+/// has set its own with its nonce), no sniffing, no framing, no referrer to other
+/// sites, and behind TLS (an `https` public URL) HSTS for a year.
+#[cfg(feature = "ssr")]
+pub async fn security_headers(
+    axum::extract::State(state): axum::extract::State<crate::server::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.entry(header::X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    ));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(policy) = HeaderValue::from_str(&content_security_policy(&[])) {
+            h.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    if state.settings.secure_cookies() {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
     response
 }
 

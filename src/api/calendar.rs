@@ -117,6 +117,8 @@ pub async fn edit_calendar(year: String, text: String, reason: String) -> Result
     if let Ok(mut c) = st.calendar.write() {
         *c = calendar;
     }
+    // Pages kept in memory may count days on the old calendar.
+    st.pages.clear();
     tracing::info!(year = parsed.year, by = %me.username, "calendar edited");
     back(format!("saved={}", parsed.year));
     Ok(())

@@ -63,6 +63,9 @@ pub enum UploadError {
     TooLarge,
     /// Not a PDF, JPEG or PNG, whatever its name says.
     UnsupportedType,
+    /// Starts like a PDF, JPEG or PNG but carries web-page markup where a browser
+    /// sniffing the file would look: a polyglot made to run as a page.
+    Disguised,
 }
 
 impl UploadError {
@@ -72,10 +75,11 @@ impl UploadError {
             UploadError::Empty => "empty",
             UploadError::TooLarge => "too_large",
             UploadError::UnsupportedType => "unsupported_type",
+            UploadError::Disguised => "disguised",
         }
     }
 
-    pub const ALL: [UploadError; 3] = [UploadError::Empty, UploadError::TooLarge, UploadError::UnsupportedType];
+    pub const ALL: [UploadError; 4] = [UploadError::Empty, UploadError::TooLarge, UploadError::UnsupportedType, UploadError::Disguised];
 
     pub fn from_code(code: &str) -> Option<UploadError> {
         UploadError::ALL.into_iter().find(|e| e.code() == code)
@@ -114,10 +118,32 @@ pub fn scaled_size(width: u32, height: u32, max_edge: u32) -> Option<(u32, u32)>
     Some((scale(width), scale(height)))
 }
 
-/// Checks a complete upload: not empty, within `max_bytes`, and of an accepted type.
+/// How far into a file browsers look when they sniff its type (the WHATWG MIME
+/// sniffing standard reads 1,445 bytes); markup there could make a file render as
+/// a page wherever it is served without `nosniff`.
+const SNIFFED_BYTES: usize = 1445;
+
+/// Tags that make a browser take bytes for a web page or an SVG image that runs
+/// scripts. Scans, photos and PDFs as scanners and phones write them have none
+/// of these in their first bytes (their metadata is XMP: `<?xpacket`, `<x:xmpmeta`).
+const MARKUP: [&[u8]; 7] = [b"<html", b"<head", b"<body", b"<script", b"<!doctype", b"<svg", b"<iframe"];
+
+fn carries_markup(head: &[u8]) -> bool {
+    let head: Vec<u8> = head.iter().take(SNIFFED_BYTES).map(u8::to_ascii_lowercase).collect();
+    MARKUP.iter().any(|tag| head.windows(tag.len()).any(|w| w == *tag))
+}
+
+/// Checks a complete upload: not empty, within `max_bytes`, of an accepted type,
+/// and not a polyglot that is also a web page. (The portal serves materials with
+/// `nosniff` and a sandboxing policy too; refusing them keeps them off clerks'
+/// machines altogether.)
 pub fn check_upload(bytes: &[u8], max_bytes: u64) -> Result<MediaType, UploadError> {
     check_size(bytes.len() as u64, max_bytes)?;
-    MediaType::sniff(bytes).ok_or(UploadError::UnsupportedType)
+    let kind = MediaType::sniff(bytes).ok_or(UploadError::UnsupportedType)?;
+    if carries_markup(bytes) {
+        return Err(UploadError::Disguised);
+    }
+    Ok(kind)
 }
 
 /// A file size for people: `834 KB`, `2.4 MB`.
@@ -134,6 +160,22 @@ pub fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn polyglots_that_are_also_web_pages_are_refused() {
+        assert_eq!(check_upload(b"%PDF-1.4\n<html><script>alert(1)</script>", 1000), Err(UploadError::Disguised));
+        assert_eq!(check_upload(b"%PDF-1.4\n<SCRIPT>alert(1)</SCRIPT>", 1000), Err(UploadError::Disguised));
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.extend_from_slice(b"<svg onload=alert(1)>");
+        assert_eq!(check_upload(&png, 1000), Err(UploadError::Disguised));
+        // Past where browsers sniff, bytes are the file's own business.
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        pdf.resize(SNIFFED_BYTES + 10, b' ');
+        pdf.extend_from_slice(b"<html>");
+        assert_eq!(check_upload(&pdf, 10_000), Ok(MediaType::Pdf));
+        // A PDF's own syntax (dictionaries, `<<` and hex strings) is not markup.
+        assert_eq!(check_upload(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> <48656c6c6f>", 1000), Ok(MediaType::Pdf));
+    }
 
     #[test]
     fn files_are_recognised_by_content_not_name() {

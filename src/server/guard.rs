@@ -47,8 +47,31 @@ const REFUSED_PAGE: &str = "<!DOCTYPE html><html lang=\"zh-Hans\"><head><meta ch
 <body><h1>请求被拒绝</h1><p>这个请求不是从本网站的页面发出的，因此未被处理。请回到本网站重新操作。</p>\
 <h1 lang=\"en\">Request refused</h1><p lang=\"en\">This request did not come from this portal's own pages, so it was not carried out. Please go back to the portal and try again.</p></body></html>";
 
+/// Where browsers send the reports of what the Content-Security-Policy blocked.
+pub const CSP_REPORT_PATH: &str = "/csp-report";
+
+/// Logs a browser's report of something the Content-Security-Policy blocked (a
+/// script injected into a page, or a page of ours that breaks its own policy), so an
+/// operator sees it; `scripts/test` fails when the end-to-end suite caused any.
+/// Answers 204 whatever was sent: the report is the browser's, not a user's.
+pub async fn csp_report(body: axum::body::Bytes) -> StatusCode {
+    let report: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let report = &report["csp-report"];
+    let field = |name: &str| report[name].as_str().unwrap_or("").chars().take(200).collect::<String>();
+    tracing::warn!(
+        document = %field("document-uri"),
+        directive = %field("violated-directive"),
+        blocked = %field("blocked-uri"),
+        sample = %field("script-sample"),
+        "content security policy violation"
+    );
+    StatusCode::NO_CONTENT
+}
+
 pub async fn same_origin(State(st): State<AppState>, request: Request, next: Next) -> Response {
-    if changes_state(request.method()) {
+    // A CSP report comes from the browser itself, without the page's origin; it
+    // changes nothing but the log.
+    if changes_state(request.method()) && request.uri().path() != CSP_REPORT_PATH {
         let own = origin_of(&st.settings.public_url).unwrap_or_default();
         if !from_own_pages(request.headers(), &own) {
             tracing::warn!(path = %request.uri().path(), "cross-origin request refused");

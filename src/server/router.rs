@@ -20,7 +20,9 @@ pub fn router(state: AppState) -> Router {
         .route("/apply/{draft}/materials/{material}", post(files::upload_material).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/track/{tracking}/materials/{material}", post(files::upload_correction).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/admin/materials/{id}", get(files::view_material))
+        .route(crate::server::guard::CSP_REPORT_PATH, post(crate::server::guard::csp_report).layer(DefaultBodyLimit::max(16 * 1024)))
         .route("/lang/{locale}", get(crate::ui::language::switch_language))
+        .route(&format!("{}/{{name}}", crate::server::assets::ASSETS_PATH), get(crate::server::assets::serve))
         // Client code, served from the brotli copies the build makes when the browser accepts them.
         .nest_service("/pkg", ServeDir::new(format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir)).precompressed_br())
         .leptos_routes_with_context(
@@ -37,10 +39,13 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(crate::server::guard::server_fn_status))
+        .layer(axum::middleware::from_fn(crate::server::page_cache::hash_inline_scripts))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::ui::language::default_locale))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::guard::same_origin))
-        .layer(axum::middleware::from_fn(crate::ui::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::ui::security_headers))
         .layer(CompressionLayer::new())
+        // Outermost: a kept public page is answered before any other layer runs.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::page_cache::serve_kept_pages))
         .with_state(state)
 }
 
@@ -92,6 +97,8 @@ mod tests {
             sites: Arc::new(catalog.sites),
             proactive: Arc::new(catalog.proactive),
             calendar: Arc::new(RwLock::new(calendar)),
+            assets: Default::default(),
+            pages: Default::default(),
         };
         let mut answers = BTreeMap::new();
         answers.insert("applicant_name".to_owned(), "王小明".to_owned());
@@ -417,5 +424,47 @@ mod tests {
         p.state.store.put_login_failures("window01", &crate::domain::lockout::LoginFailures { count: 3, first_at: clock::now_ms(), locked_until: None }).await.unwrap();
         assert_eq!(form(&p, "/api/staff/login", "username=window01&password=Demo-2026%21", None).await.1, "/admin");
         assert_eq!(p.state.store.login_failures("window01").await.unwrap().count, 0);
+    }
+
+    /// A public guide is rendered once and then served from memory, with its inline
+    /// scripts allowed by hash; a clerk's request is rendered for them, with a fresh
+    /// nonce; `clear` drops the kept copies.
+    #[tokio::test]
+    async fn public_catalog_pages_are_kept_in_memory_with_hashed_inline_scripts() {
+        let p = portal().await;
+        let get = |path: &'static str, cookie: Option<String>| {
+            let app = p.app.clone();
+            async move {
+                let mut request = Request::get(path).header(header::ACCEPT_LANGUAGE, "zh-CN");
+                if let Some(c) = cookie {
+                    request = request.header(header::COOKIE, c);
+                }
+                let response = app.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+                let policy = response.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+                (policy, String::from_utf8(body.to_vec()).unwrap())
+            }
+        };
+        let (first_policy, first) = get("/services/HLT-0001", None).await;
+        assert!(first.contains("生育登记"));
+        let (kept_policy, kept) = get("/services/HLT-0001", None).await;
+        assert_eq!(kept, first, "the kept copy is the page as rendered");
+        assert_eq!(kept_policy, first_policy);
+        let scripts = kept_policy.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+        assert!(scripts.contains("'sha256-") && !scripts.contains("nonce") && !scripts.contains("unsafe-inline"), "{kept_policy}");
+        // Its hashes are those of the page's inline scripts: the one Leptos writes first.
+        let script = first.split("<script nonce=").nth(1).and_then(|s| s.split_once('>')).and_then(|(_, s)| s.split_once("</script>")).map(|(s, _)| s).unwrap();
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
+        assert!(kept_policy.contains(&format!("'sha256-{hash}'")), "{kept_policy}");
+        // A clerk is served a rendered page.
+        let staff = p.cookie(Caller::Staff("window01")).await;
+        assert!(get("/services/HLT-0001", staff).await.0.contains("'nonce-"));
+        // Cleared, the next request renders again: a new page (its resource data is
+        // the same, so its hashes are too).
+        p.state.pages.clear();
+        let (_, again) = get("/services/HLT-0001", None).await;
+        assert_ne!(again, first, "rendered anew, with a new nonce attribute");
     }
 }

@@ -21,12 +21,22 @@ pub struct AppState {
     pub proactive: Arc<Vec<crate::domain::proactive::ProactiveRule>>,
     /// The working-day calendar, rebuilt from the database after an administrator's edit.
     pub calendar: Arc<RwLock<WorkCalendar>>,
+    /// The client code and stylesheet under content-hashed names.
+    pub assets: crate::server::assets::ClientAssets,
+    /// Public catalog pages rendered once (`server::page_cache`).
+    pub pages: crate::server::page_cache::PageCache,
 }
 
 impl AppState {
     /// A copy of the calendar as it stands now.
     pub fn calendar(&self) -> WorkCalendar {
         self.calendar.read().map(|c| c.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+}
+
+impl FromRef<AppState> for crate::server::assets::ClientAssets {
+    fn from_ref(state: &AppState) -> Self {
+        state.assets.clone()
     }
 }
 

@@ -53,6 +53,22 @@ pub async fn switch_language(
     response
 }
 
+/// The language a request asks for: its language cookie, else its Accept-Language,
+/// else `default` (what [`default_locale`] hands the i18n layer).
+#[cfg(feature = "ssr")]
+pub fn requested_locale(headers: &axum::http::HeaderMap, default: &str) -> String {
+    use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+    let from_cookie = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| crate::server::auth::cookie_value(h, LOCALE_COOKIE));
+    from_cookie
+        .or_else(|| headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(locale_from_accept_language))
+        .unwrap_or(default)
+        .to_owned()
+}
+
 /// Gives a request without a language cookie the one its Accept-Language asks for,
 /// or the configured default, so the i18n layer always has an explicit choice.
 #[cfg(feature = "ssr")]

@@ -56,6 +56,7 @@ pub fn upload_error_message(i18n: I18n, code: &str, max_bytes: u64) -> String {
         Some(UploadError::Empty) => t_string!(i18n, upload.empty).to_string(),
         Some(UploadError::TooLarge) => fill_template(&t_string!(i18n, upload.too_large).to_string(), &[("max", human_size(max_bytes))]),
         Some(UploadError::UnsupportedType) => t_string!(i18n, upload.unsupported_type).to_string(),
+        Some(UploadError::Disguised) => t_string!(i18n, upload.disguised).to_string(),
         None => t_string!(i18n, upload.failed).to_string(),
     }
 }
