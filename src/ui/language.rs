@@ -19,10 +19,11 @@ pub fn locale_from_accept_language(header: &str) -> Option<&'static str> {
     })
 }
 
-/// Only same-site paths may be returned to after switching language.
+/// Only same-site paths may be returned to after switching language, and only
+/// ones a `Location` header can carry (no line breaks or other control characters).
 pub fn safe_return_path(next: Option<&str>) -> &str {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) => p,
         _ => "/",
     }
 }
@@ -144,5 +145,8 @@ mod tests {
         assert_eq!(safe_return_path(Some("https://evil.example")), "/");
         assert_eq!(safe_return_path(Some("/\\evil.example")), "/");
         assert_eq!(safe_return_path(None), "/");
+        // A header injection, or a NUL, is not a path (wapiti found the 500 it caused).
+        assert_eq!(safe_return_path(Some("/\nSet-Cookie: x=1")), "/");
+        assert_eq!(safe_return_path(Some("/etc/passwd\0")), "/");
     }
 }
