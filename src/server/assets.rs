@@ -94,11 +94,7 @@ impl ClientAssets {
 /// made a copy and the browser accepts it.
 pub async fn serve(State(assets): State<ClientAssets>, Path(name): Path<String>, headers: HeaderMap) -> Response {
     let Some(asset) = assets.files.get(&name) else { return StatusCode::NOT_FOUND.into_response() };
-    let accepts_brotli = headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("br")));
+    let accepts_brotli = crate::server::page_cache::Encoding::of(&headers) == crate::server::page_cache::Encoding::Brotli;
     let mut response = Response::new(Body::empty());
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));

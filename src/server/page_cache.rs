@@ -51,14 +51,14 @@ struct Kept {
 /// The content encoding a kept copy is stored in: the browser's best of brotli,
 /// gzip or none. A request is rendered asking for exactly that one.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Encoding {
+pub enum Encoding {
     Brotli,
     Gzip,
     Identity,
 }
 
 impl Encoding {
-    fn of(headers: &HeaderMap) -> Encoding {
+    pub fn of(headers: &HeaderMap) -> Encoding {
         // `br;q=0` refuses brotli; any other weight accepts it.
         let accepted = |name: &str| {
             headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|e| {
@@ -154,13 +154,16 @@ fn policy_for(html: &str) -> Option<HeaderValue> {
 
 /// Whether a request may be answered with a kept page.
 fn eligible(request: &Request) -> bool {
+    if request.method() != Method::GET || request.uri().query().is_some() || !is_public_catalog_page(request.uri().path()) {
+        return false;
+    }
     let signed_in = request
         .headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|h| crate::server::auth::cookie_value(h, CITIZEN_COOKIE).is_some() || crate::server::auth::cookie_value(h, STAFF_COOKIE).is_some());
-    request.method() == Method::GET && request.uri().query().is_none() && is_public_catalog_page(request.uri().path()) && !signed_in
+    !signed_in
 }
 
 /// Inner layer: a public page as rendered gets the hash policy and the mark.

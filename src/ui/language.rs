@@ -78,7 +78,7 @@ pub async fn default_locale(
     mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+    use axum::http::header::COOKIE;
     let headers = request.headers();
     let has_cookie = headers
         .get_all(COOKIE)
@@ -86,11 +86,7 @@ pub async fn default_locale(
         .filter_map(|v| v.to_str().ok())
         .any(|h| crate::server::auth::cookie_value(h, LOCALE_COOKIE).is_some());
     if !has_cookie {
-        let chosen = headers
-            .get(ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(locale_from_accept_language)
-            .unwrap_or(state.settings.default_locale.as_str());
+        let chosen = requested_locale(headers, &state.settings.default_locale);
         if let Ok(v) = format!("{LOCALE_COOKIE}={chosen}").parse() {
             request.headers_mut().append(COOKIE, v);
         }
