@@ -5,6 +5,7 @@
 pub mod account;
 pub mod agent;
 pub mod applications;
+pub mod bundles;
 pub mod calendar;
 pub mod catalog;
 pub mod credit;

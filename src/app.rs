@@ -82,6 +82,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/apply/:draft/materials") view=citizen::materials_page::MaterialsPage ssr=SsrMode::Async/>
                         <Route path=path!("/apply/:draft/check") view=citizen::check_page::CheckPage ssr=SsrMode::Async/>
                         <Route path=path!("/receipt/:tracking") view=citizen::receipt_page::ReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bundles") view=citizen::bundle_pages::BundlesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bundles/:code") view=citizen::bundle_pages::BundleGuidePage ssr=SsrMode::Async/>
+                        <Route path=path!("/bundles/:code/apply") view=citizen::bundle_pages::BundleAnswersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bundle-apply/:draft/materials") view=citizen::bundle_pages::BundleMaterialsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bundle-apply/:draft/check") view=citizen::bundle_pages::BundleCheckPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bundle-receipt/:tracking") view=citizen::bundle_pages::BundleReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("/track") view=citizen::track_page::TrackPage ssr=SsrMode::Async/>
                         <Route path=path!("/track/:tracking/correct") view=citizen::correction_page::CorrectionPage ssr=SsrMode::Async/>
                         <Route path=path!("/verify/:code") view=citizen::verify_page::VerifyPage ssr=SsrMode::Async/>

@@ -2,6 +2,7 @@
 //! browser (WASM) alike, so a rule is written once and checked in both places.
 
 pub mod access;
+pub mod bundle;
 pub mod calendar;
 pub mod case;
 pub mod catalog;

@@ -152,6 +152,7 @@ async fn serve(settings: Settings) {
         throttle: Arc::new(Throttle::default()),
         sites: Arc::new(catalog.sites),
         proactive: Arc::new(catalog.proactive),
+            bundles: Arc::new(catalog.bundles),
         calendar: Arc::new(RwLock::new(calendar)),
     };
     spawn_worker(store, Arc::new(LogGateway));

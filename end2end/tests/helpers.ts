@@ -530,6 +530,10 @@ export const STAFF = {
   estate: { username: "estate01", displayName: "不动产登记审核 郑丽", role: zh.role.reviewer },
   dongjieWindow: { username: "window02", displayName: "东街便民服务中心 林霞", role: `${zh.role.window_clerk}、${zh.role.issuing_clerk}` },
   agent: { username: "agent01", displayName: "三坊社区代办员 黄丽", role: zh.role.proxy_agent },
+  hr: { username: "hr01", displayName: "人社审批 孙伟", role: zh.role.reviewer },
+  fund: { username: "fund01", displayName: "公积金审批 钱敏", role: zh.role.reviewer },
+  police: { username: "police01", displayName: "公安审批 冯军", role: zh.role.reviewer },
+  med: { username: "med01", displayName: "医保审核 许婷", role: zh.role.reviewer },
 } as const;
 export type StaffUser = (typeof STAFF)[keyof typeof STAFF];
 
@@ -821,4 +825,93 @@ export async function issueBusinessLicence(page: Page, name: string, phone: stri
     await logout(staff);
   }
   return staff;
+}
+
+// ---------------------------------------------------------------------------
+// 一件事一次办: bundles (catalog/bundles/*.toml)
+// ---------------------------------------------------------------------------
+
+export type BundlePartSpec = { service: string; after?: string; fromLicence: string[]; licenceMaterials: string[] };
+export type BundleSpec = { code: string; name: string; parts: BundlePartSpec[]; sameAs: Record<string, string> };
+
+/** `{ a = "x", b = "y" }` → { a: "x", b: "y" } (the bundle files' inline tables). */
+function inlineTable(block: string, key: string): Record<string, string> {
+  const m = new RegExp(`^${key}\\s*=\\s*\\{([^}]*)\\}`, "m").exec(block);
+  const out: Record<string, string> = {};
+  if (!m) return out;
+  for (const pair of m[1].matchAll(/(\w+)\s*=\s*"([^"]*)"/g)) out[pair[1]] = pair[2];
+  return out;
+}
+
+/** A bundle as its catalog file says: name, parts in order, and which questions another names. */
+export function readBundle(code: string): BundleSpec {
+  const file = resolve(__dirname, "../../catalog/bundles", `${code}.toml`);
+  const text = readFileSync(file, "utf8");
+  const [top, ...blocks] = text.split(/^\[\[parts\]\]\s*$/m);
+  const name = tomlString(top, "name", "zh");
+  if (!name) throw new Error(`${file}: no name = { zh = "…" }`);
+  const parts = blocks.map((block) => {
+    const service = tomlString(block, "service");
+    if (!service) throw new Error(`${file}: a [[parts]] without service`);
+    const list = /^licence_materials\s*=\s*\[([^\]]*)\]/m.exec(block)?.[1] ?? "";
+    return {
+      service,
+      after: tomlString(block, "after"),
+      fromLicence: Object.keys(inlineTable(block, "from_licence")),
+      licenceMaterials: [...list.matchAll(/"([^"]*)"/g)].map((m) => m[1]),
+    };
+  });
+  return { code, name, parts, sameAs: inlineTable(top, "same_as") };
+}
+
+/**
+ * The questions of a bundle's combined form, in order: every part's fields, each
+ * fact once (under the name `same_as` gives it), without those a licence fills.
+ */
+export function bundleQuestions(bundle: BundleSpec): { name: string; label: string; kind: string; required: boolean }[] {
+  const asked: { name: string; label: string; kind: string; required: boolean }[] = [];
+  for (const part of bundle.parts) {
+    for (const f of readCatalogItem(part.service).fields) {
+      if (part.fromLicence.includes(f.name)) continue;
+      const name = bundle.sameAs[f.name] ?? f.name;
+      if (asked.some((q) => q.name === name)) continue;
+      asked.push({ ...f, name });
+    }
+  }
+  return asked;
+}
+
+export type BundleDocument = { key: string; code: string; name: string; required: boolean; parts: string[] };
+
+/**
+ * The documents a bundle asks, each once: parts asking a material of the same code
+ * and name share one upload (keyed by the first part asking it); a material the
+ * awaited licence provides is not asked.
+ */
+export function bundleDocuments(bundle: BundleSpec): BundleDocument[] {
+  const docs: BundleDocument[] = [];
+  for (const part of bundle.parts) {
+    for (const m of readCatalogItem(part.service).materials) {
+      if (part.licenceMaterials.includes(m.code)) continue;
+      const same = docs.find((d) => d.code === m.code && d.name === m.name);
+      if (same) {
+        same.parts.push(part.service);
+        same.required ||= m.required;
+      } else {
+        docs.push({ key: `${part.service}-${m.code}`, code: m.code, name: m.name, required: m.required, parts: [part.service] });
+      }
+    }
+  }
+  return docs;
+}
+
+export const BUNDLE_MATERIALS_URL = /\/bundle-apply\/([^/?#]+)\/materials(?:[?#].*)?$/;
+export const BUNDLE_CHECK_URL = /\/bundle-apply\/([^/?#]+)\/check(?:[?#].*)?$/;
+export const BUNDLE_RECEIPT_URL = /\/bundle-receipt\/(\d{20}[\dX])(?:[?#].*)?$/;
+/** A tracking number as shown: 350102-20261203-000042-7. */
+export const SHOWN_TRACKING = /^\d{6}-\d{8}-\d{6}-[\dX]$/;
+
+/** A part of the bundle receipt's progress list. */
+export function bundlePart(page: Page, service: string): Locator {
+  return page.getByTestId(`part-${service}`);
 }

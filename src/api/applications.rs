@@ -97,7 +97,7 @@ pub struct ReceiptView {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub mod ssr {
     use super::*;
     use crate::api::ssr::{applicant_owner, current_citizen, internal};
     use crate::server::store::{Draft, Store};
@@ -106,15 +106,17 @@ mod ssr {
     /// citizen's account (started on another device); anything else looks like
     /// "not found", so a guessed id reveals nothing.
     pub async fn owned_draft(store: &Store, id: &str) -> Result<Draft, ApiError> {
-        let owner = applicant_owner(false);
         let Some(d) = store.draft(id).await.map_err(|e| internal("loading draft", e))? else { return Err(ApiError::NotFound) };
-        if owner.as_deref() == Some(d.owner_hash.as_str()) {
-            return Ok(d);
+        if is_this_applicants(&d.owner_hash, d.citizen_id).await? { Ok(d) } else { Err(ApiError::NotFound) }
+    }
+
+    /// Whether what this browser started (`owner_hash`) or what is in the signed-in
+    /// citizen's account (`citizen_id`) is being asked for by its applicant.
+    pub async fn is_this_applicants(owner_hash: &str, citizen_id: Option<i64>) -> Result<bool, ApiError> {
+        if applicant_owner(false).as_deref() == Some(owner_hash) {
+            return Ok(true);
         }
-        match (d.citizen_id, current_citizen().await?) {
-            (Some(owner), Some(c)) if owner == c.id => Ok(d),
-            _ => Err(ApiError::NotFound),
-        }
+        Ok(citizen_id.is_some() && citizen_id == current_citizen().await?.map(|c| c.id))
     }
 
     pub async fn item(store: &Store, code: &str) -> Result<ServiceItem, ApiError> {
@@ -258,6 +260,94 @@ mod ssr {
             let material = item.material(&p.material_code)?;
             crate::domain::provision::check(material, p.kind, p.licence_number.as_deref(), true, credit, held).err().map(|e| (p.material_code.clone(), e))
         })
+    }
+
+    /// The credit list entry (black or red) the answers' ID numbers and credit codes
+    /// stand on, if any.
+    pub async fn credit_listing(store: &Store, item: &ServiceItem, answers: &crate::domain::form::Answers) -> Result<Option<crate::domain::credit::CreditEntry>, ApiError> {
+        let listed = store.credit_entries_for(&crate::domain::credit::subjects_of(&item.form, &answers.0)).await.map_err(|e| internal("checking credit lists", e))?;
+        Ok(crate::domain::credit::standing(&listed).cloned())
+    }
+
+    /// A checked draft, ready to become a case.
+    pub struct Filing<'a> {
+        pub draft: &'a Draft,
+        pub item: &'a ServiceItem,
+        /// The validated answers.
+        pub answers: &'a crate::domain::form::Answers,
+        pub provided: Vec<Provision>,
+        pub delivery: &'a crate::domain::delivery::Delivery,
+        pub citizen_id: Option<i64>,
+        pub proxy: Option<&'a crate::server::store::DraftProxy>,
+        /// The credit list the applicant stands on (the clerk is warned of a black-listed one).
+        pub credit: Option<&'a crate::domain::credit::CreditEntry>,
+        /// The applicant's language, for messages.
+        pub locale: &'a str,
+    }
+
+    /// Files a checked draft as a case: the deferral dates, the instant approval
+    /// assessment (秒批) and the case in one transaction, then the instant steps when
+    /// the rules held. The one way a case is made, by the applicant's request or by a
+    /// bundle's filing of a part.
+    pub async fn file_case(st: &crate::server::AppState, f: Filing<'_>) -> Result<crate::server::store::CaseRecord, ApiError> {
+        use crate::domain::form::{APPLICANT_NAME, APPLICANT_PHONE};
+        let Filing { draft, item, answers, mut provided, delivery, citizen_id, proxy, credit, locale } = f;
+        let (Some(name), Some(phone)) = (answers.get(APPLICANT_NAME), answers.get(APPLICANT_PHONE)) else {
+            return Err(internal("submitting", format!("{} lacks applicant fields", item.code)));
+        };
+        let site_path = delivery
+            .handling_site(&st.sites)
+            .and_then(|code| st.sites.path(code))
+            .ok_or_else(|| internal("submitting", "no district centre in catalog/sites.toml"))?;
+        let credit = credit.map(|e| (e.list, &e.reason));
+        let due = crate::domain::provision::deferral_due(&st.calendar(), today(), item.deferral_days);
+        for p in provided.iter_mut().filter(|p| p.kind == crate::domain::provision::ProvisionKind::Deferred) {
+            p.due_on = Some(due);
+        }
+        // Instant approval (秒批), judged before the case exists so the assessment is
+        // written with it; the steps follow below.
+        let assessment = item.instant_approval.as_ref().map(|spec| {
+            crate::domain::instant::decide(spec, &crate::domain::instant::Application {
+                item,
+                answers: &answers.0,
+                provisions: &provided,
+                credit: credit.map(|(l, _)| l),
+                payment_due: crate::domain::fee::CaseFee::at_submission(item.charge.as_ref()).status.holds_issuance(),
+                today: today(),
+            })
+        });
+        let fallback_note = match &assessment {
+            Some(Err(why)) => fallback_text(locale, item, why),
+            _ => String::new(),
+        };
+        let case = st
+            .store
+            .submit_case(&crate::server::store::NewCase {
+                draft,
+                region: &st.settings.region_code,
+                department: &item.department,
+                applicant_name: name,
+                applicant_phone: phone,
+                answers: &answers.0,
+                site_path,
+                locale,
+                delivery,
+                citizen_id,
+                proxy: proxy.map(|p| crate::server::store::ProxyFiling { agent: &p.agent, consent: &p.consent }),
+                fee: crate::domain::fee::CaseFee::at_submission(item.charge.as_ref()),
+                waiver: item.charge.as_ref().and_then(|c| c.waived.as_ref()).map(|basis| basis.zh.as_str()),
+                credit,
+                provisions: &provided,
+                instant: assessment.as_ref().map(|a| a.as_ref().map(|_| ()).map_err(|_| fallback_note.as_str())),
+                at: crate::server::clock::now_ms(),
+            })
+            .await
+            .map_err(|e| internal("submitting case", e))?;
+        tracing::info!(tracking = %case.tracking_number, service = %item.code, "case submitted");
+        if matches!(assessment, Some(Ok(()))) {
+            approve_instantly(st, case.id, item).await?;
+        }
+        Ok(case)
     }
 
     /// Saves a draft's answers (creating the draft on first save), always, valid or
@@ -481,8 +571,7 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
     use self::ssr::*;
     use crate::api::ssr::{internal, locale_code, state};
     use crate::domain::delivery::Delivery;
-    use crate::domain::form::{APPLICANT_NAME, APPLICANT_PHONE, validate_answers};
-    use crate::server::{clock, store::NewCase};
+    use crate::domain::form::{APPLICANT_PHONE, validate_answers};
     let st = state();
     let d = owned_draft(&st.store, &draft).await?;
     let citizen = crate::api::ssr::current_citizen().await?;
@@ -491,7 +580,7 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
     }
     let item = item(&st.store, &d.service_code).await?;
     let uploaded = uploaded(&st.store, &d.id).await?;
-    let mut provided = st.store.provisions_of_draft(&d.id).await.map_err(|e| internal("loading provisions", e))?;
+    let provided = st.store.provisions_of_draft(&d.id).await.map_err(|e| internal("loading provisions", e))?;
     let codes: Vec<&str> = uploaded.iter().map(|u| u.material_code.as_str()).collect();
     let missing = !crate::domain::provision::missing(&item, &codes, &provided).is_empty();
     let Ok(answers) = validate_answers(&item.form, &d.answers, today()) else {
@@ -502,16 +591,14 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
         leptos_axum::redirect(&format!("/apply/{}/check", d.id));
         return Ok(());
     }
-    let (Some(name), Some(phone)) = (answers.get(APPLICANT_NAME), answers.get(APPLICANT_PHONE)) else {
-        return Err(internal("submitting", format!("{} lacks applicant fields", item.code)));
-    };
+    let phone = answers.get(APPLICANT_PHONE).unwrap_or_default();
     // Filed by proxy: only the agent who has the resident's consent sends it, and
     // for the number that consented; the case is the resident's, not in the
     // agent's own citizen account.
     let proxy = st.store.draft_proxy(&d.id).await.map_err(|e| internal("loading proxy filing", e))?;
     if let Some(p) = &proxy {
         let agent = crate::api::ssr::current_staff().await?;
-        if agent.map(|a| a.username).as_deref() != Some(p.agent.as_str()) || phone != &p.phone {
+        if agent.map(|a| a.username).as_deref() != Some(p.agent.as_str()) || phone != p.phone {
             return Err(ApiError::Forbidden);
         }
     }
@@ -522,71 +609,25 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
             return Ok(());
         }
     };
-    let site_path = delivery
-        .handling_site(&st.sites)
-        .and_then(|code| st.sites.path(code))
-        .ok_or_else(|| internal("submitting", "no district centre in catalog/sites.toml"))?;
-    // The credit lists, by every ID number and credit code answered: the clerk is
-    // warned of a black-listed applicant.
-    let listed = st
-        .store
-        .credit_entries_for(&crate::domain::credit::subjects_of(&item.form, &answers.0))
-        .await
-        .map_err(|e| internal("checking credit lists", e))?;
-    let credit = crate::domain::credit::standing(&listed).map(|e| (e.list, &e.reason));
+    let listed = credit_listing(&st.store, &item, &answers).await?;
     // Every provision again, against the lists and licences as they stand now.
     let held = held_licences(&st.store).await?;
-    if let Some((material, why)) = lapsed(&item, &provided, credit.map(|(l, _)| l), &held) {
+    if let Some((material, why)) = lapsed(&item, &provided, listed.as_ref().map(|e| e.list), &held) {
         leptos_axum::redirect(&format!("/apply/{}/materials?refused={}&material={material}#error-summary", d.id, why.code()));
         return Ok(());
     }
-    let due = crate::domain::provision::deferral_due(&st.calendar(), today(), item.deferral_days);
-    for p in provided.iter_mut().filter(|p| p.kind == crate::domain::provision::ProvisionKind::Deferred) {
-        p.due_on = Some(due);
-    }
-    // Instant approval (秒批), judged before the case exists so the assessment is
-    // written with it; the steps follow below.
-    let assessment = item.instant_approval.as_ref().map(|spec| {
-        crate::domain::instant::decide(spec, &crate::domain::instant::Application {
-            item: &item,
-            answers: &answers.0,
-            provisions: &provided,
-            credit: credit.map(|(l, _)| l),
-            payment_due: crate::domain::fee::CaseFee::at_submission(item.charge.as_ref()).status.holds_issuance(),
-            today: today(),
-        })
-    });
-    let fallback_note = match &assessment {
-        Some(Err(why)) => fallback_text(locale_code(), &item, why),
-        _ => String::new(),
-    };
-    let case = st
-        .store
-        .submit_case(&NewCase {
-            draft: &d,
-            region: &st.settings.region_code,
-            department: &item.department,
-            applicant_name: name,
-            applicant_phone: phone,
-            answers: &answers.0,
-            site_path,
-            locale: locale_code(),
-            delivery: &delivery,
-            citizen_id: if proxy.is_some() { None } else { citizen.map(|c| c.id).or(d.citizen_id) },
-            proxy: proxy.as_ref().map(|p| crate::server::store::ProxyFiling { agent: &p.agent, consent: &p.consent }),
-            fee: crate::domain::fee::CaseFee::at_submission(item.charge.as_ref()),
-            waiver: item.charge.as_ref().and_then(|c| c.waived.as_ref()).map(|basis| basis.zh.as_str()),
-            credit,
-            provisions: &provided,
-            instant: assessment.as_ref().map(|a| a.as_ref().map(|_| ()).map_err(|_| fallback_note.as_str())),
-            at: clock::now_ms(),
-        })
-        .await
-        .map_err(|e| internal("submitting case", e))?;
-    tracing::info!(tracking = %case.tracking_number, service = %item.code, "case submitted");
-    if matches!(assessment, Some(Ok(()))) {
-        approve_instantly(&st, case.id, &item).await?;
-    }
+    let case = file_case(&st, Filing {
+        draft: &d,
+        item: &item,
+        answers: &answers,
+        provided,
+        delivery: &delivery,
+        citizen_id: if proxy.is_some() { None } else { citizen.map(|c| c.id).or(d.citizen_id) },
+        proxy: proxy.as_ref(),
+        credit: listed.as_ref(),
+        locale: locale_code(),
+    })
+    .await?;
     leptos_axum::redirect(&format!("/receipt/{}", case.tracking_number.as_str()));
     Ok(())
 }
@@ -594,20 +635,16 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
 #[server(endpoint = "applications/receipt")]
 pub async fn load_receipt(tracking: String) -> Result<ReceiptView, ApiError> {
     use self::ssr::*;
-    use crate::api::ssr::{applicant_owner, internal, state};
+    use crate::api::ssr::{internal, state};
     use crate::domain::calendar::format_china_datetime;
     use crate::domain::ids::{MobilePhone, TrackingNumber};
     let st = state();
     let number = TrackingNumber::parse(&tracking).map_err(|_| ApiError::NotFound)?;
     let case = st.store.case_by_tracking(&number).await.map_err(|e| internal("loading case", e))?.ok_or(ApiError::NotFound)?;
-    let by_this_browser = applicant_owner(false).as_deref() == Some(case.owner_hash.as_str());
-    if !by_this_browser {
-        let citizen = crate::api::ssr::current_citizen().await?;
-        // Someone else's receipt answers exactly like no receipt: a stranger
-        // cannot learn which tracking numbers exist.
-        if !(case.citizen_id.is_some() && case.citizen_id == citizen.map(|c| c.id)) {
-            return Err(ApiError::NotFound);
-        }
+    // Someone else's receipt answers exactly like no receipt: a stranger cannot
+    // learn which tracking numbers exist.
+    if !is_this_applicants(&case.owner_hash, case.citizen_id).await? {
+        return Err(ApiError::NotFound);
     }
     let item = item(&st.store, &case.service_code).await?;
     let materials = uploaded(&st.store, &case.draft_id)

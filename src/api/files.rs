@@ -82,7 +82,7 @@ async fn receive_file(multipart: &mut Multipart, max: u64) -> Result<(Vec<u8>, S
 
 /// Checks the file by its content, stores it, and attaches it to the draft; the
 /// response to send when it did not.
-async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, multipart: &mut Multipart, page: &UploadPage) -> Result<(), Response> {
+async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, multipart: &mut Multipart, page: &UploadPage) -> Result<MaterialRecord, Response> {
     let max = st.settings.upload_max_bytes;
     let (bytes, file_name) = receive_file(multipart, max).await.map_err(|e| page.answer(Err(e)))?;
     let media_type = check_upload(&bytes, max).map_err(|e| page.answer(Err(e)))?;
@@ -101,7 +101,7 @@ async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, multi
     };
     st.store.put_material(&record).await.map_err(|e| unavailable("upload: recording material", e))?;
     tracing::info!(draft = %draft_id, material = %material_code, bytes = bytes.len(), "material uploaded");
-    Ok(())
+    Ok(record)
 }
 
 /// `POST /apply/{draft}/materials/{material}`: one file in the `file` field.
@@ -135,6 +135,55 @@ pub async fn upload_material(
     // Uploaded after all: a reuse, deferral or commitment chosen before gives way.
     if let Err(e) = st.store.clear_provision(&draft.id, &material_code).await {
         return unavailable("upload: clearing provision", e);
+    }
+    page.answer(Ok(()))
+}
+
+/// `POST /bundle-apply/{draft}/materials/{service}/{material}`: one document of a
+/// bundle, stored once and attached to every part that asks for it (the same code
+/// and name), from the browser that owns the unsubmitted bundle draft.
+pub async fn upload_bundle_material(
+    State(st): State<AppState>,
+    Path((bundle_draft_id, service, material_code)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let page = UploadPage { page: format!("/bundle-apply/{bundle_draft_id}/materials"), material_code: format!("{service}-{material_code}"), json: wants_json(&headers) };
+    let owner = cookie(&headers, APPLICANT_COOKIE).map(auth::owner_hash);
+    let draft = match st.store.bundle_draft(&bundle_draft_id).await {
+        Ok(Some(d)) if Some(&d.owner_hash) == owner.as_ref() => d,
+        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return unavailable("bundle upload: loading draft", e),
+    };
+    match st.store.bundle_by_draft(&draft.id).await {
+        Ok(None) => {}
+        Ok(Some(_)) => return StatusCode::CONFLICT.into_response(),
+        Err(e) => return unavailable("bundle upload: checking bundle", e),
+    }
+    let Some(bundle) = st.bundles.iter().find(|b| b.code == draft.bundle_code) else { return StatusCode::NOT_FOUND.into_response() };
+    let mut items = Vec::new();
+    for part in &bundle.parts {
+        match st.store.service_item(&part.service).await {
+            Ok(Some(item)) => items.push(item),
+            Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+            Err(e) => return unavailable("bundle upload: loading item", e),
+        }
+    }
+    let Some(asked) = bundle.asked_materials(&items).into_iter().find(|a| a.service == service && a.material.code == material_code) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let drafts: Vec<&String> = asked.parts.iter().filter_map(|p| draft.parts.iter().find(|(s, _)| s == p).map(|(_, id)| id)).collect();
+    let Some(first) = drafts.first() else { return StatusCode::NOT_FOUND.into_response() };
+    let record = match keep_material(&st, first, &material_code, &mut multipart, &page).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    // The same file, recorded for every other part that asks for it.
+    for id in &drafts[1..] {
+        let copy = MaterialRecord { draft_id: (*id).clone(), ..record.clone() };
+        if let Err(e) = st.store.put_material(&copy).await {
+            return unavailable("bundle upload: recording material", e);
+        }
     }
     page.answer(Ok(()))
 }

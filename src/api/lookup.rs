@@ -91,6 +91,8 @@ pub enum LookupOutcome {
     InvalidPhone,
     NotFound,
     Found(CaseProgress),
+    /// A bundle's number (一件事): every part's progress.
+    Bundle(crate::api::bundles::BundleReceiptView),
 }
 
 /// Looks a case up. With `verify`, its audit chain is checked again as well
@@ -126,7 +128,21 @@ pub async fn lookup_case(number: String, phone: String, verify: Option<bool>) ->
     let case = match case {
         Some(c) if citizen.is_some() && c.citizen_id == citizen => c,
         Some(c) if citizen.is_none() && MobilePhone::parse(&c.applicant_phone).is_ok_and(|p| phone_matches(&p, &phone)) => c,
-        _ => {
+        // No case: the number may be a bundle's, shown on the same proof.
+        None => {
+            let bundle = st.store.bundle_by_tracking(&tracking).await.map_err(|e| internal("lookup", e))?;
+            match bundle {
+                Some(b) if (citizen.is_some() && b.citizen_id == citizen) || (citizen.is_none() && MobilePhone::parse(&b.applicant_phone).is_ok_and(|p| phone_matches(&p, &phone))) => {
+                    st.throttle.record_success(PURPOSE, ip);
+                    return Ok(LookupOutcome::Bundle(crate::api::bundles::ssr::receipt_view(&st, &b).await?));
+                }
+                _ => {
+                    st.throttle.record_failure(PURPOSE, ip);
+                    return Ok(LookupOutcome::NotFound);
+                }
+            }
+        }
+        Some(_) => {
             st.throttle.record_failure(PURPOSE, ip);
             return Ok(LookupOutcome::NotFound);
         }

@@ -780,6 +780,8 @@ pub(crate) fn issue_parts(
         issued_on: today,
         valid_until: spec.valid_years.map(|y| valid_until(today, y)),
         verification_code: crate::server::licences::verification_code(),
+        // The registration assigns the code; the case's id is its serial, unique here.
+        credit_code: spec.assigns_credit_code.then(|| crate::domain::ids::CreditCode::assign(&case.tracking_number.as_str()[..6], case.id as u64).as_str().to_owned()),
     });
     let days_saved = case.deadline.as_ref().map(|d| {
         let used = calendar.working_days_between(d.accepted_on, today).saturating_sub(d.paused_days);

@@ -169,6 +169,29 @@ impl CreditCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The code a market regulation registration (authority 9, enterprise 1) in
+    /// `region` (six digits) assigns its `serial`-th enterprise: the organisation
+    /// code is the serial's eight digits with its GB 11714 check character.
+    pub fn assign(region: &str, serial: u64) -> CreditCode {
+        let organisation = format!("{:08}", serial % 100_000_000);
+        const WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = organisation.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+        let organisation_check = match 11 - sum % 11 {
+            10 => 'X',
+            11 => '0',
+            n => char::from(b'0' + n as u8),
+        };
+        let body = format!("91{region}{organisation}{organisation_check}");
+        let sum: u32 = body
+            .bytes()
+            .filter_map(|b| CREDIT_CODE_CHARSET.iter().position(|&c| c == b))
+            .zip(CREDIT_CODE_WEIGHTS)
+            .map(|(v, w)| v as u32 * w)
+            .sum();
+        let check = CREDIT_CODE_CHARSET[((31 - sum % 31) % 31) as usize];
+        CreditCode(format!("{body}{}", char::from(check)))
+    }
 }
 
 impl TryFrom<String> for CreditCode {
@@ -404,6 +427,16 @@ mod tests {
         assert_eq!(CreditCode::parse("91350100I000100Y43"), Err(CreditCodeError::Character), "I is never used");
         assert_eq!(CreditCode::parse("B1350100M000100Y43"), Err(CreditCodeError::Authority));
         assert_eq!(CreditCode::parse("9135A100M000100Y43"), Err(CreditCodeError::Region));
+    }
+
+    #[test]
+    fn an_assigned_credit_code_is_a_valid_one_of_its_region() {
+        for serial in [0, 1, 42, 123_456, 99_999_999, 100_000_007] {
+            let code = CreditCode::assign("350102", serial);
+            assert_eq!(CreditCode::parse(code.as_str()).as_ref(), Ok(&code), "{code}");
+            assert!(code.as_str().starts_with("91350102"));
+        }
+        assert_ne!(CreditCode::assign("350102", 1), CreditCode::assign("350102", 2));
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub struct LicenceSpec {
     /// Years of validity; none for a licence that does not expire.
     #[serde(default)]
     pub valid_years: Option<u32>,
+    /// The registration assigns the holder its unified social credit code (a
+    /// business licence): the licence carries the code later filings use.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub assigns_credit_code: bool,
 }
 
 /// Whether a licence stands, as the register says.

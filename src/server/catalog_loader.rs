@@ -34,6 +34,8 @@ pub struct Catalog {
     pub credit: Vec<crate::domain::credit::CreditEntry>,
     /// The proactive service rules of `proactive.toml` (none when the file is absent).
     pub proactive: Vec<crate::domain::proactive::ProactiveRule>,
+    /// The bundles (一件事一次办) of `bundles/` (none when the folder is absent).
+    pub bundles: Vec<crate::domain::bundle::Bundle>,
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -70,12 +72,7 @@ pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
         Vec::new()
     };
     let services_dir = dir.join("services");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&services_dir)
-        .map_err(|e| format!("{}: {e}", services_dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
+    let paths = toml_files(&services_dir)?;
     let mut items: Vec<(PathBuf, ServiceItem)> = Vec::new();
     for path in paths {
         match toml::from_str::<ServiceItem>(&read(&path)?) {
@@ -101,17 +98,47 @@ pub fn read_catalog(dir: &Path) -> Result<Catalog, String> {
     } else {
         Vec::new()
     };
-    if problems.is_empty() { Ok(Catalog { departments, items, sites, calendar_years, credit, proactive }) } else { Err(problems.join("\n")) }
+    let bundles = read_bundles(&dir.join("bundles"), &items, &mut problems)?;
+    if problems.is_empty() { Ok(Catalog { departments, items, sites, calendar_years, credit, proactive, bundles }) } else { Err(problems.join("\n")) }
 }
 
-/// Reads `calendar/<year>.toml`; each file must hold the year its name says.
-fn read_calendar(dir: &Path, problems: &mut Vec<String>) -> Result<Vec<(i32, String)>, String> {
+/// The `.toml` files of `dir`, in name order.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
+    Ok(paths)
+}
+
+/// Reads `bundles/*.toml`, each checked against the items it files.
+fn read_bundles(dir: &Path, items: &[(PathBuf, ServiceItem)], problems: &mut Vec<String>) -> Result<Vec<crate::domain::bundle::Bundle>, String> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let paths = toml_files(dir)?;
+    let items: Vec<ServiceItem> = items.iter().map(|(_, i)| i.clone()).collect();
+    let mut bundles: Vec<crate::domain::bundle::Bundle> = Vec::new();
+    for path in paths {
+        match toml::from_str::<crate::domain::bundle::Bundle>(&read(&path)?) {
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+            Ok(bundle) => {
+                problems.extend(bundle.check(&items).into_iter().map(|p| format!("{}: {p}", path.display())));
+                if bundles.iter().any(|b| b.code == bundle.code) || items.iter().any(|i| i.code == bundle.code) {
+                    problems.push(format!("{}: code: `{}` is already used", path.display(), bundle.code));
+                }
+                bundles.push(bundle);
+            }
+        }
+    }
+    Ok(bundles)
+}
+
+/// Reads `calendar/<year>.toml`; each file must hold the year its name says.
+fn read_calendar(dir: &Path, problems: &mut Vec<String>) -> Result<Vec<(i32, String)>, String> {
+    let paths = toml_files(dir)?;
     let mut years = Vec::new();
     for path in paths {
         let text = read(&path)?;
@@ -207,6 +234,11 @@ mod tests {
         assert!(forms().any(|f| f.fields.iter().any(|q| q.kind == FieldKind::Group)), "a repeating group");
         assert!(forms().any(|f| !f.rules.is_empty()), "a cross-field rule");
         assert!(catalog.proactive.len() >= 2, "proactive service rules");
+        let bundle = |code: &str| catalog.bundles.iter().find(|b| b.code == code).unwrap_or_else(|| panic!("bundle {code}"));
+        assert!(bundle("BND-0001").parts.len() >= 5, "opening a business: registration, seal, invoices, social insurance, housing fund");
+        assert!(bundle("BND-0001").parts.iter().filter(|p| p.after.is_some()).count() >= 4, "filed with the registration's credit code");
+        assert!(bundle("BND-0002").parts.len() >= 2, "retirement");
+        assert!(bundle("BND-0003").parts.len() >= 4, "a newborn: birth registration, hukou, medical insurance, social security card");
         use crate::domain::catalog::Audience;
         for audience in Audience::ALL {
             assert!(catalog.items.iter().any(|(_, i)| i.audience.contains(&audience)), "{audience:?}");

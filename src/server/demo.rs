@@ -24,7 +24,7 @@ const fn account(username: &'static str, display_name: &'static str, roles: &'st
 /// A district hall: the front desk and results window at the centre, one reviewer per
 /// department, a supervisor, an administrator, a town centre's combined window, and
 /// a community's proxy agent.
-pub const DEMO_ACCOUNTS: [DemoAccount; 14] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 15] = [
     account("window01", "综合窗口 张敏", &[Role::WindowClerk], None, Some("gulou")),
     account("review01", "审批科室 李强", &[Role::Reviewer], Some("health"), None),
     account("issue01", "出件窗口 王芳", &[Role::IssuingClerk], None, Some("gulou")),
@@ -37,6 +37,7 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 14] = [
     account("fund01", "公积金审批 钱敏", &[Role::Reviewer], Some("housing_fund"), None),
     account("police01", "公安审批 冯军", &[Role::Reviewer], Some("public_security"), None),
     account("civil01", "民政审批 何芳", &[Role::Reviewer], Some("civil_affairs"), None),
+    account("med01", "医保审核 许婷", &[Role::Reviewer], Some("healthcare_security"), None),
     account("window02", "东街便民服务中心 林霞", &[Role::WindowClerk, Role::IssuingClerk], None, Some("dongjie")),
     account("agent01", "三坊社区代办员 黄丽", &[Role::ProxyAgent], None, Some("dongjie-sanfang")),
 ];

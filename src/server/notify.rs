@@ -33,6 +33,9 @@ impl SmsGateway for LogGateway {
 /// Attempts before a message is left for an operator (it stays in the outbox).
 pub const MAX_ATTEMPTS: i64 = 8;
 
+/// How long a worker holds the messages it claimed before another may try them.
+const CLAIM_MS: i64 = 60_000;
+
 /// Delay before retry `attempt` (1-based): 5 s, 10 s, 20 s … capped at 10 minutes.
 pub fn retry_delay_ms(attempt: i64) -> i64 {
     (5_000i64 << attempt.clamp(1, 20).saturating_sub(1)).min(600_000)
@@ -40,9 +43,11 @@ pub fn retry_delay_ms(attempt: i64) -> i64 {
 
 /// Delivers every due message once. Returns how many were delivered.
 pub async fn deliver_due(store: &Store, gateway: &dyn SmsGateway, now: i64) -> Result<usize, String> {
-    let due: Vec<OutboxMessage> = store.due_messages(now, 100).await.map_err(|e| e.to_string())?;
+    // Claimed for a minute: any number of processes run this worker, each message
+    // is sent by one.
+    let due: Vec<OutboxMessage> = store.claim_due_messages(now, now + CLAIM_MS, MAX_ATTEMPTS, 100).await.map_err(|e| e.to_string())?;
     let mut delivered = 0;
-    for m in due.into_iter().filter(|m| m.attempts < MAX_ATTEMPTS) {
+    for m in due {
         match gateway.send(&m.phone, &m.body) {
             Ok(()) => {
                 store.mark_delivered(m.id, now).await.map_err(|e| e.to_string())?;
@@ -168,6 +173,11 @@ pub fn spawn_reminders(state: crate::server::AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(offers = n, "proactive offers made"),
                 Err(e) => tracing::error!("proactive offers: {e}"),
+            }
+            // Bundle parts waiting for a licence are filed once it is issued.
+            match crate::api::bundles::ssr::file_waiting_parts(&state).await {
+                Ok(_) => {}
+                Err(e) => tracing::error!("bundle filing: {e}"),
             }
             if swept_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(3600)) {
                 swept_at = Some(std::time::Instant::now());

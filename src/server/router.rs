@@ -19,6 +19,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/apply/{draft}/materials/{material}", post(files::upload_material).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/track/{tracking}/materials/{material}", post(files::upload_correction).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/bundle-apply/{draft}/materials/{service}/{material}", post(files::upload_bundle_material).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/admin/materials/{id}", get(files::view_material))
         .route(crate::server::guard::CSP_REPORT_PATH, post(crate::server::guard::csp_report).layer(DefaultBodyLimit::max(16 * 1024)))
         .route("/lang/{locale}", get(crate::ui::language::switch_language))
@@ -96,6 +97,7 @@ mod tests {
             throttle: Arc::new(Throttle::default()),
             sites: Arc::new(catalog.sites),
             proactive: Arc::new(catalog.proactive),
+            bundles: Arc::new(catalog.bundles),
             calendar: Arc::new(RwLock::new(calendar)),
             assets: Default::default(),
             pages: Default::default(),

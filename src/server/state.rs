@@ -19,6 +19,8 @@ pub struct AppState {
     pub sites: Arc<Sites>,
     /// The proactive service rules (主动办), loaded at start-up from `catalog/proactive.toml`.
     pub proactive: Arc<Vec<crate::domain::proactive::ProactiveRule>>,
+    /// The bundles (一件事一次办), loaded at start-up from `catalog/bundles/`.
+    pub bundles: Arc<Vec<crate::domain::bundle::Bundle>>,
     /// The working-day calendar, rebuilt from the database after an administrator's edit.
     pub calendar: Arc<RwLock<WorkCalendar>>,
     /// The client code and stylesheet under content-hashed names.

@@ -6,6 +6,7 @@
 
 
 pub use audit::{ChainBreak, StaffAuditEntry};
+pub use bundles::{BundleDraft, BundleRecord, NewBundle};
 pub use cases::{CaseEvent, CaseRecord, Clock, NewCase, ProxyFiling, QueueFilter, QueueKind, QueueRow, QueueScope, ReviewChange, Stage, Step};
 pub use calendar::CalendarYearRecord;
 pub use citizens::{Citizen, CitizenCaseRow, DeliveredMessage, DraftSummary, NewCode, StoredCode, CODE_MESSAGE_KINDS};
@@ -161,9 +162,27 @@ impl Store {
     }
 }
 
+/// The next tracking number of `region`'s daily sequence, inside transaction `tx`
+/// (the upsert takes the write lock first). Cases and bundles both draw from it, so a
+/// number names one thing.
+macro_rules! next_tracking_number {
+    ($tx:expr, $region:expr, $day:expr) => {{
+        let sequence: i64 = sqlx::query_scalar(
+            "INSERT INTO tracking_sequences (region, day, last) VALUES ($1, $2, 1)
+             ON CONFLICT (region, day) DO UPDATE SET last = tracking_sequences.last + 1 RETURNING last",
+        )
+        .bind($region)
+        .bind($day.compact())
+        .fetch_one(&mut *$tx)
+        .await?;
+        crate::domain::ids::TrackingNumber::new($region, $day, sequence as u32)
+    }};
+}
+
 // After the macro: the area files use `on_pool!`; `audit` first, the others use its macros.
 #[macro_use]
 mod audit;
+mod bundles;
 mod calendar;
 mod cases;
 mod citizens;

@@ -1,6 +1,7 @@
 //! The citizen's desktop pages.
 
 pub mod answers_page;
+pub mod bundle_pages;
 pub mod catalog_page;
 pub mod checkout_page;
 pub mod check_page;

@@ -462,19 +462,13 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             // Write first: on SQLite this takes the write lock before any read, so the
             // transaction never has to upgrade a read snapshot (which could fail busy).
-            let sequence: i64 = sqlx::query_scalar(
-                "INSERT INTO tracking_sequences (region, day, last) VALUES ($1, $2, 1)
-                 ON CONFLICT (region, day) DO UPDATE SET last = tracking_sequences.last + 1 RETURNING last",
-            )
-            .bind(new.region).bind(day.compact())
-            .fetch_one(&mut *tx).await?;
+            let tracking = next_tracking_number!(tx, new.region, day);
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE draft_id = $1")
                 .bind(&new.draft.id).fetch_optional(&mut *tx).await?;
             if exists.is_some() {
                 tx.rollback().await?;
                 return Ok(());
             }
-            let tracking = TrackingNumber::new(new.region, day, sequence as u32);
             let case_id: i64 = sqlx::query_scalar(
                 "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name,
                      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, phone_last4, stage,
@@ -666,11 +660,12 @@ impl Store {
             if let Some(l) = step.licence {
                 sqlx::query(
                     "INSERT INTO licences (number, case_id, service_code, name_zh, name_en, holder, department, issued_on,
-                         valid_until, verification_code, status)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'valid')",
+                         valid_until, verification_code, status, credit_code)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'valid', $11)",
                 )
                 .bind(&l.number).bind(step.case_id).bind(&l.service_code).bind(&l.name.zh).bind(&l.name.en).bind(&l.holder)
                 .bind(&l.department).bind(l.issued_on.to_string()).bind(l.valid_until.map(|d| d.to_string())).bind(&l.verification_code)
+                .bind(l.credit_code.as_deref())
                 .execute(&mut *tx).await?;
             }
             if step.revoke_licence {

@@ -112,6 +112,7 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             let ids: Vec<String> = sqlx::query_scalar(
                 "SELECT id FROM drafts d WHERE d.updated_at < $1 AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.draft_id = d.id)
+                     AND NOT EXISTS (SELECT 1 FROM bundle_draft_parts p JOIN bundles b ON b.bundle_draft_id = p.bundle_draft_id WHERE p.draft_id = d.id)
                  ORDER BY d.updated_at LIMIT $2",
             )
             .bind(before).bind(limit).fetch_all(&mut *tx).await?;
@@ -119,11 +120,18 @@ impl Store {
             for id in &ids {
                 let files: Vec<String> = sqlx::query_scalar("SELECT sha256 FROM materials WHERE draft_id = $1").bind(id).fetch_all(&mut *tx).await?;
                 digests.extend(files);
-                for table in ["material_provisions", "draft_proxies", "materials"] {
+                // A part of a submitted bundle waits for its turn however long that
+                // takes (excluded above); a part of an abandoned one goes with it.
+                for table in ["material_provisions", "draft_proxies", "materials", "bundle_draft_parts"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE draft_id = $1")).bind(id).execute(&mut *tx).await?;
                 }
                 sqlx::query("DELETE FROM drafts WHERE id = $1").bind(id).execute(&mut *tx).await?;
             }
+            sqlx::query(
+                "DELETE FROM bundle_drafts WHERE NOT EXISTS (SELECT 1 FROM bundle_draft_parts p WHERE p.bundle_draft_id = bundle_drafts.id)
+                     AND NOT EXISTS (SELECT 1 FROM bundles b WHERE b.bundle_draft_id = bundle_drafts.id) AND updated_at < $1",
+            )
+            .bind(before).execute(&mut *tx).await?;
             digests.sort();
             digests.dedup();
             let mut unused = Vec::new();

@@ -16,6 +16,8 @@ pub struct NewLicence {
     pub issued_on: Date,
     pub valid_until: Option<Date>,
     pub verification_code: String,
+    /// The unified social credit code the registration assigned (a business licence).
+    pub credit_code: Option<String>,
 }
 
 /// A licence as registered.
@@ -33,13 +35,14 @@ pub struct LicenceRecord {
     pub verification_code: String,
     pub status: LicenceStatus,
     pub revoked_reason: String,
+    pub credit_code: Option<String>,
 }
 
-type Row = (i64, i64, String, String, String, String, String, String, String, Option<String>, String, String, String);
-const COLUMNS: &str = "id, case_id, number, service_code, name_zh, name_en, holder, department, issued_on, valid_until, verification_code, status, revoked_reason";
+type Row = (i64, i64, String, String, String, String, String, String, String, Option<String>, String, String, String, Option<String>);
+const COLUMNS: &str = "id, case_id, number, service_code, name_zh, name_en, holder, department, issued_on, valid_until, verification_code, status, revoked_reason, credit_code";
 
 fn licence(row: Row) -> StoreResult<LicenceRecord> {
-    let (id, case_id, number, service_code, zh, en, holder, department, issued_on, valid_until, verification_code, status, revoked_reason) = row;
+    let (id, case_id, number, service_code, zh, en, holder, department, issued_on, valid_until, verification_code, status, revoked_reason, credit_code) = row;
     let date = |s: &str| Date::parse_iso(s).ok_or_else(|| corrupt(format!("licence {id} date `{s}`")));
     Ok(LicenceRecord {
         id,
@@ -54,6 +57,7 @@ fn licence(row: Row) -> StoreResult<LicenceRecord> {
         verification_code,
         status: LicenceStatus::from_code(&status).ok_or_else(|| corrupt(format!("licence status `{status}`")))?,
         revoked_reason,
+        credit_code,
     })
 }
 

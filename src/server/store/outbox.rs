@@ -46,6 +46,25 @@ impl Store {
         Ok(rows.into_iter().map(message).collect())
     }
 
+    /// Claims the messages due at `now` (fewer than `max_attempts` tried) for this
+    /// process until `lease_until`, oldest first, and returns them: with several
+    /// portal processes each message goes to one of them. The claim moves the next
+    /// attempt to the lease's end, so a process that dies holding it leaves the
+    /// message to be tried again then. One statement on both engines: on PostgreSQL a
+    /// concurrent claim of the same row waits for this one and then finds the row no
+    /// longer due (the outer condition is checked again on the updated row).
+    pub async fn claim_due_messages(&self, now: i64, lease_until: i64, max_attempts: i64, limit: i64) -> StoreResult<Vec<OutboxMessage>> {
+        let sql = format!(
+            "UPDATE outbox SET next_attempt_at = $1
+             WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 AND attempts < $3 ORDER BY id LIMIT $4)
+               AND delivered_at IS NULL AND next_attempt_at <= $2
+             RETURNING {COLUMNS}"
+        );
+        let mut rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(&sql).bind(lease_until).bind(now).bind(max_attempts).bind(limit).fetch_all(pool).await?);
+        rows.sort_by_key(|r| r.0);
+        Ok(rows.into_iter().map(message).collect())
+    }
+
     pub async fn mark_delivered(&self, id: i64, at: i64) -> StoreResult<()> {
         on_pool!(self, pool => {
             sqlx::query("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2 AND delivered_at IS NULL")

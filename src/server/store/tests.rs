@@ -447,6 +447,7 @@ async fn an_issued_licence_verifies_and_can_be_revoked() {
             issued_on: Date::new(2026, 11, 23).unwrap(),
             valid_until: None,
             verification_code: "ABCDEFGHJKLMNPQRSTUV".into(),
+            credit_code: None,
         };
         let mut issue = Step::new(case.id, CaseStatus::Approved, CaseStatus::Issued, "staff:issue01", "", 300);
         issue.licence = Some(&licence);
@@ -843,5 +844,85 @@ async fn the_durability_check_names_what_an_acknowledgement_lacks() {
         let other = crate::domain::ids::TrackingNumber::new("350102", Date::new(2026, 1, 5).unwrap(), 999);
         let lacks = missing(&store, &blobs, &Acknowledged::Submitted(other.clone())).await.unwrap();
         assert_eq!(lacks, vec![format!("{}: no case with this number", other.as_str())]);
+    }
+}
+
+#[tokio::test]
+async fn a_bundle_has_one_number_of_the_case_sequence_and_waits_for_its_parts_however_old() {
+    for store in stores().await {
+        seeded(&store).await;
+        let other = crate::domain::catalog::ServiceItem { code: "CIV-0009".into(), ..sample_item() };
+        assert!(store.upsert_service_item(&other, "", "h2", 1).await.unwrap());
+        let part = |id: &str, service: &str| Draft { service_code: service.into(), ..draft(id) };
+        let (first, waiting) = (part("b-first", "CIV-0001"), part("b-waiting", "CIV-0009"));
+        let bundle = BundleDraft {
+            id: "bundle-1".into(),
+            bundle_code: "BND-0001".into(),
+            owner_hash: "owner".into(),
+            citizen_id: None,
+            answers: first.answers.clone(),
+            created_at: 10,
+            updated_at: 10,
+            parts: vec![],
+        };
+        store.save_bundle_draft(&bundle, &[first.clone(), waiting.clone()]).await.unwrap();
+        // Saved again by someone else's browser: nothing changes.
+        let stranger = BundleDraft { owner_hash: "stranger".into(), answers: BTreeMap::new(), updated_at: 20, ..bundle.clone() };
+        store.save_bundle_draft(&stranger, &[]).await.unwrap();
+        let kept = store.bundle_draft("bundle-1").await.unwrap().unwrap();
+        assert_eq!((kept.answers.len(), kept.parts.len()), (1, 2), "{}", store.engine());
+        assert_eq!(store.bundle_of_part("b-waiting").await.unwrap().as_deref(), Some("bundle-1"));
+        let new = NewBundle { draft: &kept, region: "350102", applicant_name: "王小明", applicant_phone: "13800138000", locale: "zh-Hans", at: 100 };
+        let record = store.submit_bundle(&new).await.unwrap();
+        // Submitting again (a double click, a retry) is the same bundle.
+        assert_eq!(store.submit_bundle(&NewBundle { at: 200, ..new.clone() }).await.unwrap(), record);
+        // The first part's case takes the next number of the same daily sequence.
+        let case = submit(&store, &first, 300).await;
+        assert_ne!(case.tracking_number, record.tracking_number);
+        assert_eq!(&case.tracking_number.as_str()[..14], &record.tracking_number.as_str()[..14]);
+        assert_eq!(store.bundles_to_file(10).await.unwrap(), vec![record.clone()]);
+        // Draft expiry leaves a submitted bundle's waiting part alone, however old.
+        let (swept, _) = store.sweep_drafts(1_000_000, 100).await.unwrap();
+        assert_eq!(swept, 0, "{}", store.engine());
+        assert!(store.draft("b-waiting").await.unwrap().is_some());
+        store.mark_bundle_filed(record.id).await.unwrap();
+        assert!(store.bundles_to_file(10).await.unwrap().is_empty());
+        assert_eq!(store.bundle_by_tracking(&record.tracking_number).await.unwrap().map(|b| b.all_filed), Some(true));
+        // An abandoned bundle draft goes with its parts.
+        let abandoned = BundleDraft { id: "bundle-2".into(), parts: vec![], ..bundle.clone() };
+        store.save_bundle_draft(&abandoned, &[part("c-1", "CIV-0001"), part("c-2", "CIV-0009")]).await.unwrap();
+        let (swept, _) = store.sweep_drafts(1_000_000, 100).await.unwrap();
+        assert_eq!(swept, 2, "{}", store.engine());
+        assert!(store.bundle_draft("bundle-2").await.unwrap().is_none());
+        assert!(store.bundle_draft("bundle-1").await.unwrap().is_some());
+    }
+}
+
+#[tokio::test]
+async fn two_processes_claiming_the_outbox_at_once_each_send_different_messages() {
+    for (store, url) in stores_with_urls().await {
+        let other = Store::connect(&url).await.unwrap();
+        for n in 0..40 {
+            on_pool!(store, pool => {
+                sqlx::query("INSERT INTO outbox (case_id, phone, locale, kind, body, created_at, next_attempt_at) VALUES (NULL, '13800138000', 'zh-Hans', 'sign_in', $1, 100, 100)")
+                    .bind(format!("message {n}")).execute(pool).await.unwrap();
+            });
+        }
+        let (a, b) = tokio::join!(store.claim_due_messages(1_000, 61_000, 8, 100), other.claim_due_messages(1_000, 61_000, 8, 100));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let mut ids: Vec<i64> = a.iter().chain(&b).map(|m| m.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!((ids.len(), a.len() + b.len()), (40, 40), "{}: every message claimed once", store.engine());
+        // Claimed: nobody else gets them while the claim lasts…
+        assert!(other.claim_due_messages(2_000, 62_000, 8, 100).await.unwrap().is_empty());
+        // …and a process that died holding them leaves them to be tried after it.
+        store.mark_delivered(ids[0], 3_000).await.unwrap();
+        on_pool!(store, pool => {
+            sqlx::query("UPDATE outbox SET attempts = 8 WHERE id = $1").bind(ids[1]).execute(pool).await.unwrap();
+        });
+        let again = other.claim_due_messages(61_000, 121_000, 8, 100).await.unwrap();
+        assert_eq!(again.len(), 38, "{}: not the delivered one, nor one tried too often", store.engine());
+        assert!(again.windows(2).all(|w| w[0].id < w[1].id), "oldest first");
     }
 }

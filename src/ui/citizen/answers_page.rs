@@ -2,7 +2,7 @@
 //! `ApplicationForm` island; this page prepares its model in the page's language.
 
 use crate::api::applications::{ApplicationView, SaveAnswers, SyncAnswers, load_application};
-use crate::domain::form::{FieldDefinition, FieldError, FieldKind, entry_key};
+use crate::domain::form::{FieldDefinition, FieldError, FieldErrors, FieldKind, FormDefinition, RawAnswers, entry_key};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::I18n;
@@ -32,16 +32,38 @@ pub fn step_heading(i18n: I18n, n: u32, name: String) -> impl IntoView {
 /// The form island's model for `fields` of the application, in the page's
 /// language: the whole form on the desktop, one question on the handheld version.
 /// `show_errors`: the draft's problems are shown on the fields.
+/// What a form page renders the form island from: a single application's form, or
+/// a bundle's combined one.
+pub struct FormSource<'a> {
+    pub form: &'a FormDefinition,
+    /// The item's (or bundle's) code, sent as `service`.
+    pub code: &'a str,
+    pub draft_id: Option<String>,
+    pub answers: &'a RawAnswers,
+    pub errors: &'a FieldErrors,
+    pub today: &'a str,
+    /// The server function the form posts to.
+    pub action: &'static str,
+    /// A signed-in citizen's answers are kept in their account as they type.
+    pub sync: bool,
+}
+
+impl<'a> FormSource<'a> {
+    pub fn application(v: &'a ApplicationView) -> Self {
+        FormSource { form: &v.item.form, code: &v.item.code, draft_id: v.draft_id.clone(), answers: &v.answers, errors: &v.errors, today: &v.today, action: SaveAnswers::PATH, sync: v.signed_in }
+    }
+}
+
 pub fn form_model<'a>(
     i18n: I18n,
-    v: &ApplicationView,
+    v: FormSource<'_>,
     fields: impl Iterator<Item = &'a FieldDefinition>,
     show_errors: bool,
     submit_label: String,
     hidden: Vec<(String, String)>,
 ) -> FormModel {
     let lang = lang();
-    let form = &v.item.form;
+    let form = v.form;
     let field_model = |f: &FieldDefinition, key: String, summary_label: String| FieldModel {
         error: v.errors.get(&key).filter(|_| show_errors).map(|e| field_error_text(i18n, form, &e)),
         key,
@@ -66,10 +88,10 @@ pub fn form_model<'a>(
         })
         .collect();
     FormModel {
-        action: SaveAnswers::PATH.to_owned(),
-        service_code: v.item.code.clone(),
+        action: v.action.to_owned(),
+        service_code: v.code.to_owned(),
         draft_id: v.draft_id.clone(),
-        today: v.today.clone(),
+        today: v.today.to_owned(),
         form: form.clone(),
         answers: v.answers.clone().into_iter().collect(),
         questions,
@@ -87,7 +109,7 @@ pub fn form_model<'a>(
             added: t_string!(i18n, apply.entry_added).to_string(),
             removed: t_string!(i18n, apply.entry_removed).to_string(),
         },
-        sync: v.signed_in.then(|| (SyncAnswers::PATH.to_owned(), t_string!(i18n, apply.synced).to_string())),
+        sync: v.sync.then(|| (SyncAnswers::PATH.to_owned(), t_string!(i18n, apply.synced).to_string())),
         hidden,
     }
 }
@@ -105,7 +127,7 @@ fn answers_view((v, editing): (ApplicationView, bool)) -> impl IntoView {
         }
         .into_any();
     }
-    let model = form_model(i18n, &v, v.item.form.fields.iter(), !editing, t_string!(i18n, apply.save_and_continue).to_string(), Vec::new());
+    let model = form_model(i18n, FormSource::application(&v), v.item.form.fields.iter(), !editing, t_string!(i18n, apply.save_and_continue).to_string(), Vec::new());
     let title = if v.errors.is_empty() || editing { name.clone() } else { format!("{} - {name}", t_string!(i18n, apply.error_summary_title)) };
     view! {
         <Title text=title/>

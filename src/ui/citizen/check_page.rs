@@ -61,16 +61,7 @@ fn check_view((v, delivery_error): (CheckView, Option<String>)) -> impl IntoView
         <p class="mb-4 text-lg">{name}</p>
         <ErrorSummary title=t_string!(i18n, check.problems_title).to_string() problems=problems/>
         <h2 class="section-title">{t_string!(i18n, check.answers).to_string()}</h2>
-        <dl class="summary-list card">
-            {crate::ui::answer_rows(i18n, &v.item.form, &v.answers).into_iter().map(|(key, label, shown)| {
-                let shown = if shown.trim().is_empty() { t_string!(i18n, check.not_answered).to_string() } else { shown };
-                view! {
-                    <dt>{label.clone()}</dt>
-                    <dd class="whitespace-pre-line break-words">{shown}</dd>
-                    <dd class="sm:pt-3"><a class="link" href=format!("{answers_href}#field-{key}")>{change.clone()}<span class="sr-only">" "{label}</span></a></dd>
-                }
-            }).collect_view()}
-        </dl>
+        {answers_summary(i18n, &v.item.form, &v.answers, &answers_href)}
         <h2 class="section-title">{t_string!(i18n, check.materials).to_string()}</h2>
         <dl class="summary-list card">
             {v.item.materials.iter().map(|m| {
@@ -128,5 +119,22 @@ fn check_view((v, delivery_error): (CheckView, Option<String>)) -> impl IntoView
                 <button type="submit" class="btn-primary">{t_string!(i18n, check.submit).to_string()}</button>
             </form>
         })}
+    }
+}
+
+/// The answers that apply, each with a "change" link to its field on `answers_href`.
+pub fn answers_summary(i18n: crate::ui::I18n, form: &crate::domain::form::FormDefinition, answers: &crate::domain::form::RawAnswers, answers_href: &str) -> impl IntoView + use<> {
+    let change = t_string!(i18n, check.change).to_string();
+    view! {
+        <dl class="summary-list card">
+            {crate::ui::answer_rows(i18n, form, answers).into_iter().map(|(key, label, shown)| {
+                let shown = if shown.trim().is_empty() { t_string!(i18n, check.not_answered).to_string() } else { shown };
+                view! {
+                    <dt>{label.clone()}</dt>
+                    <dd class="whitespace-pre-line break-words">{shown}</dd>
+                    <dd class="sm:pt-3"><a class="link" href=format!("{answers_href}#field-{key}")>{change.clone()}<span class="sr-only">" "{label}</span></a></dd>
+                }
+            }).collect_view()}
+        </dl>
     }
 }

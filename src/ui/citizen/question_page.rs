@@ -59,7 +59,7 @@ fn question_view((asked, v): (Asked, ApplicationView)) -> impl IntoView {
     let label = field.label.get(lang).to_owned();
     let last = position == total;
     let submit = if last { t_string!(i18n, apply.save_and_continue).to_string() } else { t_string!(i18n, apply.next_question).to_string() };
-    let model = form_model(i18n, &v, std::iter::once(field), asked.invalid, submit, vec![("question".to_owned(), n.to_string())]);
+    let model = form_model(i18n, crate::ui::citizen::answers_page::FormSource::application(&v), std::iter::once(field), asked.invalid, submit, vec![("question".to_owned(), n.to_string())]);
     let draft = v.draft_id.clone().map(|d| format!("draft={d}&")).unwrap_or_default();
     let (back_href, back_label) = if position > 1 {
         (format!("/m/services/{}/apply?{draft}q={}", v.item.code, asked_questions[position - 2]), t_string!(i18n, apply.previous_question).to_string())

@@ -211,6 +211,18 @@ fn track_view((asked, outcome): (Asked, Option<LookupOutcome>)) -> impl IntoView
                     </section>
                 }.into_any()
             }
+            Some(LookupOutcome::Bundle(r)) => {
+                let (phone, mine) = (crate::ui::encode_query(&asked.phone), asked.mine);
+                view! {
+                    <section class="card mb-6" data-testid="bundle-lookup">
+                        <h2 class="text-xl font-semibold">{r.name.get(lang).to_owned()}</h2>
+                        <p>{t_string!(i18n, bundle.receipt_number).to_string()}": "<span class="font-mono" data-testid="bundle-number">{r.tracking_number.clone()}</span></p>
+                        <p class="text-sm text-slate-700">{t_string!(i18n, receipt.submitted_at).to_string()}": "{r.submitted_at.clone()}</p>
+                    </section>
+                    {crate::ui::citizen::bundle_pages::progress_section(&r, &move |n| if mine { format!("/track?number={n}&mine=1") } else { format!("/track?number={n}&phone={phone}") })}
+                }
+                .into_any()
+            }
             _ => ().into_any(),
         }}
     }
