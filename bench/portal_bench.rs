@@ -6,7 +6,9 @@
 //!   inserts of the same rows, both with WAL and synchronous=FULL;
 //! - `queue N DIR`: N generated cases (spread over services, sites, statuses and
 //!   deadlines) in SQLite, then the queries of a clerk's queue page (a page of lines
-//!   plus every tab's count) for each kind of clerk, timed.
+//!   plus every tab's count) for each kind of clerk, timed;
+//! - `fixture N DIR`: only the N generated cases, and `DIR/lookups.txt`: 20,000 of
+//!   them (tracking number, the phone's last four digits) for the lookup's load test.
 
 use portal::domain::catalog::ServiceItem;
 use portal::server::catalog_loader::{read_catalog, store_catalog};
@@ -22,7 +24,10 @@ async fn main() {
         Some("bare") => bare(&args[2], &args[3]).await,
         Some("submissions") => submissions(args[2].parse().unwrap(), args[3].parse().unwrap(), &args[4]).await,
         Some("queue") => queue(args[2].parse().unwrap(), &args[3]).await,
-        _ => eprintln!("usage: portal-bench bare ADDR FILE | submissions N CONCURRENCY DIR | queue N DIR"),
+        Some("fixture") => {
+            fixture(args[2].parse().unwrap(), &args[3]).await;
+        }
+        _ => eprintln!("usage: portal-bench bare ADDR FILE | submissions N CONCURRENCY DIR | queue N DIR | fixture N DIR"),
     }
 }
 
@@ -165,20 +170,23 @@ async fn submissions(n: usize, concurrency: usize, dir: &str) {
     summary("raw SQLite insert", n, elapsed, lat);
 }
 
-/// Generates `n` cases straight into the tables (a fixture: submitting a million
-/// through the store would take a quarter of an hour), then times the queue page.
-async fn queue(n: usize, dir: &str) {
+const SITES: [&str; 4] = ["/gulou/", "/gulou/dongjie/", "/gulou/wenquan/", "/gulou/dongjie/dongjie-sanfang/"];
+
+/// `n` generated cases in `DIR/portal.db` (kept: a later run with the same `n` reuses
+/// them), spread over services, sites, statuses, days and deadlines as in a real hall,
+/// with `DIR/lookups.txt` naming 20,000 of them for the lookup's load test.
+async fn fixture(n: usize, dir: &str) -> (Store, portal::domain::calendar::Date) {
     use portal::domain::calendar::Date;
     use portal::domain::case::CaseStatus;
     use portal::domain::ids::TrackingNumber;
-    use portal::server::store::{QueueFilter, QueueKind, QueueScope, Stage};
+    use portal::server::store::Stage;
     std::fs::create_dir_all(dir).unwrap();
     let url = format!("sqlite://{dir}/portal.db");
     let store = Store::connect(&url).await.unwrap();
     let catalog = read_catalog(std::path::Path::new("catalog")).unwrap();
     store_catalog(&store, &catalog, 0).await.unwrap();
     let items: Vec<(String, Vec<String>)> = catalog.items.iter().map(|(_, i)| (i.code.clone(), i.reviewers())).collect();
-    let sites = ["/gulou/", "/gulou/dongjie/", "/gulou/wenquan/", "/gulou/dongjie/dongjie-sanfang/"];
+    let sites = SITES;
     // Most cases are long finished; a working set is open, as in a real hall.
     let statuses = [
         (CaseStatus::Issued, 80), (CaseStatus::Refused, 3), (CaseStatus::Rejected, 2), (CaseStatus::Submitted, 3),
@@ -206,6 +214,10 @@ async fn queue(n: usize, dir: &str) {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&pool).await.unwrap();
     assert!(existing == 0 || existing as usize >= n, "{dir} holds a partial fixture of {existing} cases: remove it");
     let mut done = if existing as usize >= n { n } else { 0 };
+    let mut sample: Vec<String> = Vec::new();
+    type CaseRow = (i64, String, String, String, String, String, &'static str, i64, &'static str, Option<String>, Option<String>, Option<String>, String, &'static str, Option<String>);
+    let mut cases: Vec<CaseRow> = Vec::with_capacity(500);
+    let mut reviews: Vec<(i64, String, i64, &'static str, Option<&'static str>)> = Vec::new();
     if done == n {
         println!("reusing the {existing} cases already in {dir}");
     }
@@ -228,18 +240,28 @@ async fn queue(n: usize, dir: &str) {
             let phone = format!("138{:08}", (r >> 32) % 100_000_000);
             let name = format!("{}{}", surnames[((r >> 40) % 10) as usize], i % 9973);
             let accepted = !matches!(status, CaseStatus::Submitted | CaseStatus::Refused);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone,
-                     answers, status, submitted_at, updated_at, site_path, phone_last4, accepted_on, promised_days, due_on, yellow_on,
-                     review_departments, stage, open_due_on)
-                 VALUES ($1, $2, 'o', $3, 'x', $4, $5, '{}', $6, $7, $7, $8, $9, $10, 5, $11, $12, $13, $14, $15) RETURNING id",
-            )
-            .bind(tracking.as_str()).bind(format!("g{i}")).bind(code).bind(&name).bind(&phone[..])
-            .bind(status.code()).bind(at).bind(site).bind(&phone[7..])
-            .bind(accepted.then(|| day.to_string())).bind(accepted.then(|| due.to_string())).bind(accepted.then(|| yellow.to_string()))
-            .bind(if accepted { format!(",{},", reviewers.join(",")) } else { String::new() })
-            .bind(Stage::of(status).code()).bind(status.clock_running().then(|| due.to_string()))
-            .fetch_one(&mut *tx).await.unwrap();
+            if i % (n / 20_000).max(1) == 0 {
+                sample.push(format!("{} {}", tracking.as_str(), &phone[7..]));
+            }
+            // Ids given, not returned: the rows go in many to a statement.
+            let id = i as i64 + 1;
+            cases.push((
+                id,
+                tracking.as_str().to_owned(),
+                format!("g{i}"),
+                code.clone(),
+                name,
+                phone.clone(),
+                status.code(),
+                at,
+                site,
+                accepted.then(|| day.to_string()),
+                accepted.then(|| due.to_string()),
+                accepted.then(|| yellow.to_string()),
+                if accepted { format!(",{},", reviewers.join(",")) } else { String::new() },
+                Stage::of(status).code(),
+                status.clock_running().then(|| due.to_string()),
+            ));
             if accepted {
                 for (pos, d) in reviewers.iter().enumerate() {
                     // A market reviewer has taken some of the market reviews (a busy
@@ -251,10 +273,30 @@ async fn queue(n: usize, dir: &str) {
                         CaseStatus::Rejected => "rejected",
                         _ => "approved",
                     };
-                    sqlx::query("INSERT INTO case_reviews (case_id, department, position, status, reviewer, updated_at) VALUES ($1, $2, $3, $4, $5, 0)")
-                        .bind(id).bind(d).bind(pos as i64).bind(rs).bind(taken.then_some("staff:market01"))
-                        .execute(&mut *tx).await.unwrap();
+                    reviews.push((id, d.clone(), pos as i64, rs, taken.then_some("staff:market01")));
                 }
+            }
+            if cases.len() == 500 || k + 1 == batch {
+                let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                    "INSERT INTO cases (id, tracking_number, draft_id, owner_hash, service_code, department, applicant_name, applicant_phone,
+                         answers, status, submitted_at, updated_at, site_path, phone_last4, accepted_on, promised_days, due_on, yellow_on,
+                         review_departments, stage, open_due_on) ",
+                );
+                q.push_values(cases.drain(..), |mut b, c| {
+                    let last4 = c.5[7..].to_owned();
+                    b.push_bind(c.0).push_bind(c.1).push_bind(c.2).push_bind("o").push_bind(c.3).push_bind("x").push_bind(c.4).push_bind(c.5)
+                        .push_bind("{}").push_bind(c.6).push_bind(c.7).push_bind(c.7).push_bind(c.8).push_bind(last4).push_bind(c.9)
+                        .push_bind(5i64).push_bind(c.10).push_bind(c.11).push_bind(c.12).push_bind(c.13).push_bind(c.14);
+                });
+                q.build().execute(&mut *tx).await.unwrap();
+                for chunk in reviews.chunks(1000) {
+                    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO case_reviews (case_id, department, position, status, reviewer, updated_at) ");
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.0).push_bind(r.1.clone()).push_bind(r.2).push_bind(r.3).push_bind(r.4).push_bind(0i64);
+                    });
+                    q.build().execute(&mut *tx).await.unwrap();
+                }
+                reviews.clear();
             }
         }
         tx.commit().await.unwrap();
@@ -264,7 +306,18 @@ async fn queue(n: usize, dir: &str) {
         sqlx::query("ANALYZE").execute(&pool).await.unwrap();
         let size = std::fs::metadata(format!("{dir}/portal.db")).map(|m| m.len()).unwrap_or(0);
         println!("generated {n} cases in {:.1} s; database {:.0} MB", t0.elapsed().as_secs_f64(), size as f64 / 1e6);
+        std::fs::write(format!("{dir}/lookups.txt"), sample.join("\n") + "\n").unwrap();
     }
+    (store, today)
+}
+
+/// Generates `n` cases straight into the tables (a fixture: submitting a million
+/// through the store would take a quarter of an hour), then times the queue page.
+async fn queue(n: usize, dir: &str) {
+    use portal::server::store::{QueueFilter, QueueKind, QueueScope, Stage};
+    let (store, today) = fixture(n, dir).await;
+    let sites = SITES;
+
 
     // The queue page: one page of lines and every tab's count, per kind of clerk.
     let (intake, review, issue, done) = (QueueKind::Stage(Stage::Intake), QueueKind::Stage(Stage::Review), QueueKind::Stage(Stage::Issue), QueueKind::Stage(Stage::Done));
