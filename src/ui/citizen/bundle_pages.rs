@@ -96,7 +96,7 @@ fn guide_view(v: BundleGuideView) -> impl IntoView {
                             {waits_text(i18n, p, lang).map(|t| view! { <span class="block text-sm text-slate-700">{t}</span> })}
                         </td>
                         <td>{p.department.get(lang).to_owned()}</td>
-                        <td>{days_label(i18n, p.promised_days)}</td>
+                        <td class="whitespace-nowrap">{days_label(i18n, p.promised_days)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
