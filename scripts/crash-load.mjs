@@ -11,53 +11,11 @@
 //   node scripts/crash-load.mjs check BASE_URL OUT_FILE
 //     After the restart: each acknowledged receipt opens for its own browser.
 import { readFileSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { accept, applicantCookie, apply as applyAt, fail as failAs, staffSession } from "./portal-http.mjs";
 
 const [mode, base, ...rest] = process.argv.slice(2);
 const CITIZENS = 4;
-const SERVICE = "HLT-0001";
-const MATERIAL = "spouses_identity";
-const ANSWERS = {
-  applicant_name: "林晓",
-  applicant_id_number: "350102199003071234",
-  applicant_phone: "13800138000",
-  spouse_name: "陈明",
-  spouse_id_number: "440308199901010012",
-  child_order: "second",
-  marriage_date: "2018-05-20",
-};
-
-/** A minimal one-page PDF, as the material. */
-function pdf() {
-  const objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"];
-  let body = "%PDF-1.4\n";
-  const offsets = [];
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(body));
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(body);
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("");
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, "latin1");
-}
-
-/** A form post as a browser sends it; answers the status and the redirect target. */
-async function post(path, body, cookie) {
-  const response = await fetch(base + path, {
-    method: "POST",
-    body,
-    redirect: "manual",
-    headers: { Origin: base, Accept: "text/html", Cookie: cookie },
-  });
-  await response.arrayBuffer();
-  return { status: response.status, location: response.headers.get("location") ?? "", setCookie: response.headers.getSetCookie() };
-}
-
-function fail(message) {
-  console.error(`crash-load: ${message}`);
-  process.exit(1);
-}
+const fail = (message) => failAs("crash-load", message);
 
 async function load(serverPid, killAfterMs, outFile) {
   const acknowledged = [];
@@ -69,20 +27,8 @@ async function load(serverPid, killAfterMs, outFile) {
 
   // One application, start to receipt. Throws on anything but the expected answer.
   async function apply() {
-    const token = randomBytes(16).toString("hex");
-    const cookie = `portal_applicant=${token}`;
-    const answers = new URLSearchParams({ service: SERVICE });
-    for (const [k, v] of Object.entries(ANSWERS)) answers.append(`answers[${k}]`, v);
-    const saved = await post("/api/applications/answers", answers, cookie);
-    const draft = /^\/apply\/([^/]+)\/materials/.exec(saved.location)?.[1];
-    if (!draft) throw new Error(`answers: ${saved.status} ${saved.location}`);
-    const upload = new FormData();
-    upload.append("file", new Blob([pdf()], { type: "application/pdf" }), "身份证.pdf");
-    const uploaded = await post(`/apply/${draft}/materials/${MATERIAL}`, upload, cookie);
-    if (!uploaded.location.includes(`uploaded=${MATERIAL}`)) throw new Error(`upload: ${uploaded.status} ${uploaded.location}`);
-    const sent = await post("/api/applications/submit", new URLSearchParams({ draft }), cookie);
-    const number = /^\/receipt\/(\w+)$/.exec(sent.location)?.[1];
-    if (!number) throw new Error(`submit: ${sent.status} ${sent.location}`);
+    const { token, cookie } = applicantCookie();
+    const number = await applyAt(() => base, cookie);
     // Acknowledged: the portal answered with the receipt.
     acknowledged.push(`submitted ${number}`);
     owners.push(`${number} ${token}`);
@@ -102,10 +48,7 @@ async function load(serverPid, killAfterMs, outFile) {
   }
 
   async function clerk() {
-    const form = new URLSearchParams({ username: "window01", password: "Demo-2026!" });
-    const signedIn = await post("/api/staff/login", form, "");
-    const session = signedIn.setCookie.map((c) => c.split(";")[0]).find((c) => c.startsWith("portal_staff="));
-    if (!session) fail(`window01 could not sign in: ${signedIn.status} ${signedIn.location}`);
+    const session = await staffSession(base, "window01").catch((e) => fail(e.message));
     while (!killed) {
       const number = toDecide.shift();
       if (!number) {
@@ -113,9 +56,7 @@ async function load(serverPid, killAfterMs, outFile) {
         continue;
       }
       try {
-        const body = new URLSearchParams({ tracking: number, action: "accept", seen_status: "submitted", note: "" });
-        const decided = await post("/api/staff/decide", body, session);
-        if (!decided.location.includes("done=accept")) throw new Error(`decide ${number}: ${decided.status} ${decided.location}`);
+        await accept(base, session, number);
         acknowledged.push(`decided ${number} accept`);
         stats.decided++;
       } catch (e) {

@@ -90,11 +90,29 @@ pub mod ssr {
         }
     }
 
-    /// The client's address, for throttling.
+    /// Ends the session this browser's cookie `name` holds on every process, so a
+    /// copy of the cookie is worth nothing after signing out. A cookie that is not a
+    /// genuine session is ignored: there is nothing to end.
+    pub async fn revoke_session_cookie(name: &str) -> Result<(), ApiError> {
+        let st = state();
+        let Some(session) = cookie(name) else { return Ok(()) };
+        let now = clock::now_ms();
+        let genuine = st.session_key.verify_session_expiry(&session, now).is_some() || st.session_key.verify_citizen_session(&session, now).is_some();
+        if let Some(until) = auth::session_expiry(&session).filter(|_| genuine) {
+            st.store.revoke_session(&auth::session_hash(&session), until).await.map_err(|e| internal("ending session", e))?;
+        }
+        Ok(())
+    }
+
+    /// The client's address, for throttling: the peer, or behind a trusted load
+    /// balancer the address it forwarded for (`server::forwarded`).
     pub fn client_ip() -> std::net::IpAddr {
-        use_context::<Parts>()
-            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
-            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+        let unknown = std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+        let Some(parts) = use_context::<Parts>() else { return unknown };
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()).unwrap_or(unknown);
+        let Some(st) = use_context::<crate::server::AppState>().filter(|st| !st.settings.trusted_proxies.is_empty()) else { return peer };
+        let forwarded: Vec<&str> = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        crate::server::forwarded::client_address(peer, &forwarded, &st.settings.trusted_proxies)
     }
 
     /// The hash of this browser's applicant token; with `create`, a browser without
@@ -143,6 +161,9 @@ pub mod ssr {
     async fn staff_of_session(st: &AppState, session: Option<&str>) -> Result<Option<Staff>, ApiError> {
         let Some(cookie) = session else { return Ok(None) };
         let Some((user_id, expires)) = st.session_key.verify_session_expiry(cookie, clock::now_ms()).filter(|(id, _)| *id > 0) else { return Ok(None) };
+        if st.store.session_revoked(&crate::server::auth::session_hash(cookie)).await.map_err(|e| internal("checking session", e))? {
+            return Ok(None);
+        }
         let user = st.store.user_by_id(user_id).await.map_err(|e| internal("loading staff", e))?;
         // Revoked at once, on every process: a disabled account, or a session signed
         // in before "sign out everywhere".
@@ -166,9 +187,11 @@ pub mod ssr {
     /// The signed-in citizen, if this browser holds a genuine citizen session.
     pub async fn current_citizen() -> Result<Option<crate::server::store::Citizen>, ApiError> {
         let st = state();
-        let Some(id) = cookie(auth::CITIZEN_COOKIE).and_then(|c| st.session_key.verify_citizen_session(&c, clock::now_ms())) else {
+        let Some(session) = cookie(auth::CITIZEN_COOKIE) else { return Ok(None) };
+        let Some(id) = st.session_key.verify_citizen_session(&session, clock::now_ms()) else { return Ok(None) };
+        if st.store.session_revoked(&auth::session_hash(&session)).await.map_err(|e| internal("checking session", e))? {
             return Ok(None);
-        };
+        }
         st.store.citizen(id).await.map_err(|e| internal("loading citizen", e))
     }
 

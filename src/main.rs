@@ -54,7 +54,7 @@ async fn verify_audit(settings: Settings) {
 async fn verify_cases(settings: Settings) {
     use portal::server::durability::{Acknowledged, missing};
     let store = Store::connect(&settings.database_url).await.unwrap_or_else(|e| fail(format!("database {}: {e}", settings.database_url)));
-    let blobs = BlobStore::new(&settings.upload_dir);
+    let blobs = BlobStore::from_settings(&settings).unwrap_or_else(|e| fail(e));
     let (mut submitted, mut decided, mut problems) = (0, 0, Vec::new());
     for line in std::io::stdin().lines() {
         let line = line.unwrap_or_else(|e| fail(format!("reading standard input: {e}")));
@@ -141,11 +141,13 @@ async fn serve(settings: Settings) {
 
     let assets = portal::server::assets::ClientAssets::load(std::path::Path::new(&*leptos_options.site_root), &leptos_options.site_pkg_dir)
         .unwrap_or_else(|e| fail(format!("the built client code (run the build first): {e}")));
+    let blobs = BlobStore::from_settings(&settings).unwrap_or_else(|e| fail(e));
+    tracing::info!(uploads = %blobs.describe(), "uploads stored");
     let state = AppState {
         leptos_options,
         assets,
         pages: Default::default(),
-        blobs: BlobStore::new(&settings.upload_dir),
+        blobs,
         settings: Arc::new(settings),
         store: store.clone(),
         session_key,

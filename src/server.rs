@@ -10,6 +10,7 @@ pub mod clock;
 pub mod codes;
 pub mod demo;
 pub mod durability;
+pub mod forwarded;
 pub mod guard;
 pub mod licences;
 pub mod logging;

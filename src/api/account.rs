@@ -262,8 +262,9 @@ pub async fn sign_in_with_code(phone: String, code: String, back: Option<String>
 
 #[server(endpoint = "account/sign-out")]
 pub async fn sign_out(back: Option<String>) -> Result<(), ApiError> {
-    use crate::api::ssr::{add_set_cookie, state};
+    use crate::api::ssr::{add_set_cookie, revoke_session_cookie, state};
     use crate::server::auth;
+    revoke_session_cookie(auth::CITIZEN_COOKIE).await?;
     add_set_cookie(&auth::set_cookie(auth::CITIZEN_COOKIE, "", Some(0), "Lax", state().settings.secure_cookies()));
     leptos_axum::redirect(back_to(back.as_deref()));
     Ok(())

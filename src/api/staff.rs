@@ -345,8 +345,9 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
 
 #[server(endpoint = "staff/logout")]
 pub async fn logout() -> Result<(), ApiError> {
-    use super::ssr::{add_set_cookie, state};
+    use super::ssr::{add_set_cookie, revoke_session_cookie, state};
     use crate::server::auth;
+    revoke_session_cookie(auth::STAFF_COOKIE).await?;
     add_set_cookie(&auth::set_cookie(auth::STAFF_COOKIE, "", Some(0), "Strict", state().settings.secure_cookies()));
     leptos_axum::redirect("/admin/login");
     Ok(())

@@ -164,6 +164,17 @@ pub fn owner_hash(token: &str) -> String {
     crate::server::clock::hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// A session cookie as the revocation list knows it: its hash, never the cookie.
+pub fn session_hash(cookie: &str) -> String {
+    owner_hash(cookie)
+}
+
+/// When a signed session cookie (staff `id.expires.sig` or citizen
+/// `c.id.expires.sig`) expires; only meaningful for a cookie already verified.
+pub fn session_expiry(cookie: &str) -> Option<i64> {
+    cookie.rsplit_once('.')?.0.rsplit_once('.')?.1.parse().ok()
+}
+
 /// The value of cookie `name` in a `Cookie:` header.
 pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header.split(';').map(str::trim).find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))

@@ -51,10 +51,12 @@ pub async fn deliver_due(store: &Store, gateway: &dyn SmsGateway, now: i64) -> R
         match gateway.send(&m.phone, &m.body) {
             Ok(()) => {
                 store.mark_delivered(m.id, now).await.map_err(|e| e.to_string())?;
+                // Which message, so that several processes' logs show each sent once.
+                tracing::info!(outbox_id = m.id, "sms delivered");
                 delivered += 1;
             }
             Err(e) => {
-                tracing::warn!(message = m.id, attempt = m.attempts + 1, "sms not sent: {e}");
+                tracing::warn!(outbox_id = m.id, attempt = m.attempts + 1, "sms not sent: {e}");
                 store.mark_failed(m.id, &e, now + retry_delay_ms(m.attempts + 1)).await.map_err(|e| e.to_string())?;
             }
         }
@@ -153,6 +155,7 @@ pub async fn sweep_expired(store: &Store, blobs: &crate::server::blobs::BlobStor
     }
     store.forget_codes(now - DAY_MS).await.map_err(|e| e.to_string())?;
     store.forget_login_failures(None, now - crate::domain::lockout::WINDOW_MS).await.map_err(|e| e.to_string())?;
+    store.forget_revoked_sessions(now).await.map_err(|e| e.to_string())?;
     Ok(drafts)
 }
 

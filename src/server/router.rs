@@ -364,6 +364,11 @@ mod tests {
         let staff = p.cookie(Caller::Staff("window01")).await.unwrap().replace("portal_staff=", "portal_citizen=");
         let (status, location, _) = form(&p, "/api/account/claim", &format!("tracking={}", p.tracking), Some(&staff)).await;
         assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/me"));
+        // Signed out, the session is over even for a copy of its cookie.
+        let (_, location, _) = form(&p, "/api/account/sign-out", "back=%2Fme", Some(&session)).await;
+        assert_eq!(location, "/me");
+        let (status, location, _) = form(&p, "/api/account/claim", &format!("tracking={}", p.tracking), Some(&session)).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/me"), "a signed-out citizen's cookie signs no one in");
     }
 
     #[tokio::test]
@@ -385,6 +390,13 @@ mod tests {
         // A new sign-in works again.
         let fresh = p.cookie(Caller::Staff("window02")).await.unwrap();
         assert_eq!(form(&p, "/api/staff/queue", &queue, Some(&fresh)).await.1, "/");
+        // Signing out ends that session itself, not only the browser's copy of the
+        // cookie; the account's other sessions stay.
+        let brief = p.cookie(Caller::Staff("window02")).await.unwrap();
+        assert_eq!(form(&p, "/api/staff/logout", "", Some(&brief)).await.1, "/admin/login");
+        let (status, location, _) = form(&p, "/api/staff/queue", &queue, Some(&brief)).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/admin/login"), "a copy of a signed-out cookie is worth nothing");
+        assert_eq!(form(&p, "/api/staff/queue", &queue, Some(&fresh)).await.1, "/", "the other session stays");
 
         // Disabled: the live session ends and the password no longer signs in.
         assert!(p.state.store.set_user_disabled("window02", true, clock::now_ms()).await.unwrap());

@@ -11,6 +11,11 @@ pub struct Settings {
     pub public_url: String,
     pub database_url: String,
     pub upload_dir: PathBuf,
+    /// `s3://bucket[/prefix]`: uploads go to this S3-compatible object store instead
+    /// of `upload_dir`, so that several app servers share them.
+    pub object_store_url: Option<String>,
+    /// The load balancers whose `X-Forwarded-For` names the client (throttling).
+    pub trusted_proxies: Vec<crate::server::forwarded::TrustedProxy>,
     pub upload_max_bytes: u64,
     pub default_locale: String,
     pub region_code: String,
@@ -32,6 +37,8 @@ struct FileSettings {
     public_url: Option<String>,
     database_url: Option<String>,
     upload_dir: Option<String>,
+    object_store_url: Option<String>,
+    trusted_proxies: Option<String>,
     upload_max_bytes: Option<u64>,
     default_locale: Option<String>,
     region_code: Option<String>,
@@ -104,12 +111,19 @@ impl Settings {
         if !(1..=3650).contains(&draft_days) {
             return Err("PORTAL_DRAFT_DAYS / draft_days: must be between 1 and 3650".into());
         }
+        let object_store_url = env("PORTAL_OBJECT_STORE_URL").or(file.object_store_url);
+        if let Some(url) = &object_store_url {
+            object_store_parts(url)?;
+        }
+        let trusted_proxies = crate::server::forwarded::parse_list(&pick("PORTAL_TRUSTED_PROXIES", file.trusted_proxies, ""))?;
         let public_url = pick("PORTAL_PUBLIC_URL", file.public_url, &format!("http://{site_addr}"));
         Ok(Settings {
             site_addr,
             public_url: public_url.trim_end_matches('/').to_owned(),
             database_url,
             upload_dir: pick("PORTAL_UPLOAD_DIR", file.upload_dir, "data/uploads").into(),
+            object_store_url,
+            trusted_proxies,
             upload_max_bytes: upload_max,
             default_locale,
             region_code,
@@ -126,6 +140,22 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// The bucket and the key prefix (if any) of an `s3://bucket[/prefix]` URL.
+pub fn object_store_parts(url: &str) -> Result<(&str, Option<&str>), String> {
+    let bad = || format!("PORTAL_OBJECT_STORE_URL / object_store_url: `{url}` is not s3://bucket or s3://bucket/prefix");
+    let rest = url.strip_prefix("s3://").ok_or_else(bad)?;
+    let (bucket, prefix) = match rest.split_once('/') {
+        Some((bucket, prefix)) => (bucket, Some(prefix.trim_matches('/')).filter(|p| !p.is_empty())),
+        None => (rest, None),
+    };
+    // S3's bucket-name rule: 3 to 63 lowercase letters, digits, dots and hyphens.
+    let bucket_ok = (3..=63).contains(&bucket.len()) && bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    if !bucket_ok {
+        return Err(bad());
+    }
+    Ok((bucket, prefix))
 }
 
 #[cfg(test)]
@@ -149,6 +179,22 @@ mod tests {
         assert!(err.contains("PORTAL_UPLOAD_MAX_BYTES"), "{err}");
         let err = Settings::merge(FileSettings { deadline_yellow_share: Some("2/1".into()), ..Default::default() }, |_| None).unwrap_err();
         assert!(err.contains("deadline_yellow_share"), "{err}");
+        let err = Settings::merge(FileSettings::default(), |k| (k == "PORTAL_TRUSTED_PROXIES").then(|| "10.0.0.1, lb.local".to_owned())).unwrap_err();
+        assert!(err.contains("PORTAL_TRUSTED_PROXIES") && err.contains("`lb.local`"), "{err}");
+        for url in ["https://bucket", "s3://", "s3://B", "s3://a/b", "s3://bucket name"] {
+            let err = Settings::merge(FileSettings::default(), |k| (k == "PORTAL_OBJECT_STORE_URL").then(|| url.to_owned())).unwrap_err();
+            assert!(err.contains("PORTAL_OBJECT_STORE_URL"), "{url}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_object_store_url_names_a_bucket_and_maybe_a_prefix() {
+        assert_eq!(object_store_parts("s3://portal-uploads"), Ok(("portal-uploads", None)));
+        assert_eq!(object_store_parts("s3://portal-uploads/"), Ok(("portal-uploads", None)));
+        assert_eq!(object_store_parts("s3://portal.uploads/gulou/"), Ok(("portal.uploads", Some("gulou"))));
+        let s = Settings::merge(FileSettings { object_store_url: Some("s3://portal-uploads".into()), ..Default::default() }, |_| None).unwrap();
+        assert_eq!(s.object_store_url.as_deref(), Some("s3://portal-uploads"));
+        assert_eq!(Settings::merge(FileSettings::default(), |_| None).unwrap().object_store_url, None, "local files by default");
     }
 
     #[test]

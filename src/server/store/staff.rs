@@ -100,6 +100,30 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Ends one session (by its cookie's hash) on every process until `until_ms`,
+    /// when the cookie expires anyway.
+    pub async fn revoke_session(&self, session_hash: &str, until_ms: i64) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO revoked_sessions (session_hash, until_ms) VALUES ($1, $2) ON CONFLICT (session_hash) DO NOTHING")
+                .bind(session_hash).bind(until_ms).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn session_revoked(&self, session_hash: &str) -> StoreResult<bool> {
+        let found: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT until_ms FROM revoked_sessions WHERE session_hash = $1").bind(session_hash).fetch_optional(pool).await?
+        });
+        Ok(found.is_some())
+    }
+
+    /// Forgets revocations of cookies that have expired by `now` (the housekeeping sweep).
+    pub async fn forget_revoked_sessions(&self, now: i64) -> StoreResult<u64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query("DELETE FROM revoked_sessions WHERE until_ms <= $1").bind(now).execute(pool).await?.rows_affected()
+        }))
+    }
+
     /// The wrong passwords counted against an account name.
     pub async fn login_failures(&self, username: &str) -> StoreResult<crate::domain::lockout::LoginFailures> {
         let row: Option<(i64, i64, Option<i64>)> = on_pool!(self, pool => {

@@ -207,6 +207,21 @@ async fn staff_accounts_are_found_by_name_and_id() {
     }
 }
 
+#[tokio::test]
+async fn a_revoked_session_stays_revoked_until_its_cookie_would_have_expired() {
+    for store in stores().await {
+        let hash = format!("session-{}", random_token());
+        store.revoke_session(&hash, 1_000).await.unwrap();
+        store.revoke_session(&hash, 1_000).await.unwrap();
+        assert!(store.session_revoked(&hash).await.unwrap());
+        assert!(!store.session_revoked(&format!("{hash}-other")).await.unwrap());
+        store.forget_revoked_sessions(999).await.unwrap();
+        assert!(store.session_revoked(&hash).await.unwrap(), "not yet expired: still revoked");
+        store.forget_revoked_sessions(1_000).await.unwrap();
+        assert!(!store.session_revoked(&hash).await.unwrap(), "forgotten once the cookie is dead anyway");
+    }
+}
+
 /// A submitted and accepted case reviewed by `departments`.
 async fn accepted_case(store: &Store, draft_id: &str, departments: &[String], at: i64) -> CaseRecord {
     let d = draft(draft_id);
