@@ -103,6 +103,8 @@ impl BeginWrite for PgPool {
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    /// SQLite's submissions go through one committer per store (`group_commit`).
+    committer: Option<group_commit::Committer>,
 }
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
@@ -150,7 +152,11 @@ impl Store {
             sqlx::migrate!("migrations/postgres").run(&pool).await.map_err(StoreError::Migration)?;
             Pool::Postgres(pool)
         };
-        Ok(Store { pool })
+        let committer = match &pool {
+            Pool::Sqlite(pool) => Some(group_commit::Committer::spawn(pool.clone())),
+            Pool::Postgres(_) => None,
+        };
+        Ok(Store { pool, committer })
     }
 
     /// `sqlite` or `postgres`, for logs and the bench.
@@ -167,15 +173,25 @@ impl Store {
 /// number names one thing.
 macro_rules! next_tracking_number {
     ($tx:expr, $region:expr, $day:expr) => {{
-        let sequence: i64 = sqlx::query_scalar(
-            "INSERT INTO tracking_sequences (region, day, last) VALUES ($1, $2, 1)
-             ON CONFLICT (region, day) DO UPDATE SET last = tracking_sequences.last + 1 RETURNING last",
+        let last = take_tracking_numbers!($tx, $region, $day, 1);
+        crate::domain::ids::TrackingNumber::new($region, $day, last as u32)
+    }};
+}
+
+/// Takes `$count` numbers of `region`'s daily sequence inside transaction `$tx`;
+/// evaluates to the last of them (the first is `last - count + 1`).
+macro_rules! take_tracking_numbers {
+    ($tx:expr, $region:expr, $day:expr, $count:expr) => {{
+        let last: i64 = sqlx::query_scalar(
+            "INSERT INTO tracking_sequences (region, day, last) VALUES ($1, $2, $3)
+             ON CONFLICT (region, day) DO UPDATE SET last = tracking_sequences.last + excluded.last RETURNING last",
         )
         .bind($region)
         .bind($day.compact())
+        .bind($count as i64)
         .fetch_one(&mut *$tx)
         .await?;
-        crate::domain::ids::TrackingNumber::new($region, $day, sequence as u32)
+        last
     }};
 }
 
@@ -189,6 +205,7 @@ mod citizens;
 mod credit;
 mod catalog;
 mod drafts;
+mod group_commit;
 mod licences;
 mod outbox;
 mod payments;

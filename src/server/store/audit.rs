@@ -49,6 +49,16 @@ macro_rules! append_staff_action {
     ($tx:expr, $at:expr, $actor:expr, $action:expr, $subject:expr, $detail:expr) => {{
         let content = $crate::server::audit::StaffActionContent { at: $at, actor: $actor, action: $action, subject: $subject, detail: $detail };
         let chain = $crate::server::audit::STAFF_CHAIN;
+        // Every staff action of every process goes to this one chain, with no case
+        // row to serialise them (two clerks signing in at once). Lock its head row
+        // first, creating it if need be: on PostgreSQL the read below then sees the
+        // head as the previous holder left it instead of failing as moved. (On
+        // SQLite the transaction holds the write lock from its start anyway.)
+        sqlx::query(
+            "INSERT INTO chain_heads (chain, head, length) VALUES ($1, $2, 0)
+             ON CONFLICT (chain) DO UPDATE SET length = chain_heads.length",
+        )
+        .bind(chain).bind($crate::server::audit::GENESIS).execute(&mut *$tx).await?;
         let head: Option<String> = sqlx::query_scalar("SELECT head FROM chain_heads WHERE chain = $1")
             .bind(chain).fetch_optional(&mut *$tx).await?;
         let prev = head.unwrap_or_else(|| $crate::server::audit::GENESIS.to_owned());

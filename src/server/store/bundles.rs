@@ -149,11 +149,8 @@ impl Store {
             .execute(&mut *tx).await?;
             tx.commit().await
         }.await);
-        match inserted {
-            Ok(()) => {}
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {}
-            Err(e) => return Err(e.into()),
-        }
+        // A concurrent submission of the same draft won the race: return its bundle.
+        inserted.or_else(super::cases::already_submitted)?;
         self.bundle_where("bundle_draft_id", &new.draft.id).await?.ok_or_else(|| corrupt("submitted bundle vanished"))
     }
 

@@ -58,6 +58,235 @@ pub struct ProxyFiling<'a> {
     pub consent: &'a crate::domain::proxy::Consent,
 }
 
+/// A submission reduced to the values it writes, owned, so that the SQLite
+/// committer (`group_commit`) can write it in a batch with others.
+pub(super) struct PreparedCase {
+    region: String,
+    day: Date,
+    pub(super) draft_id: String,
+    owner_hash: String,
+    service_code: String,
+    department: String,
+    applicant_name: String,
+    applicant_phone: String,
+    answers: String,
+    at: i64,
+    site_path: String,
+    locale: String,
+    delivery: String,
+    phone_last4: String,
+    citizen_id: Option<i64>,
+    proxy_agent: Option<String>,
+    proxy_consent: Option<String>,
+    fee_fen: i64,
+    payment_status: &'static str,
+    credit_list: Option<&'static str>,
+    credit_reason: Option<String>,
+    reductions: crate::domain::provision::Reductions,
+    deferred_due_on: Option<String>,
+    /// Who filed it, in the chain: the applicant, or a proxy agent with the consent.
+    actor: String,
+    actor_note: String,
+    /// Each material provided without an upload: its code, the day a deferred one is
+    /// due by, and the record's note.
+    provisions: Vec<(String, Option<String>, String)>,
+    /// The instant approval assessment's event kind and note.
+    instant: Option<(&'static str, String)>,
+    waiver_note: Option<String>,
+}
+
+impl PreparedCase {
+    pub(super) fn of(new: &NewCase<'_>) -> StoreResult<PreparedCase> {
+        let reductions = crate::domain::provision::reductions(new.provisions);
+        let (actor, actor_note) = match &new.proxy {
+            // A proxy filing is the agent's act, in the chain under their name.
+            Some(p) => (format!("proxy:{}", p.agent), p.consent.summary()),
+            None => ("applicant".to_owned(), String::new()),
+        };
+        Ok(PreparedCase {
+            region: new.region.to_owned(),
+            day: Date::from_unix_ms_china(new.at),
+            draft_id: new.draft.id.clone(),
+            owner_hash: new.draft.owner_hash.clone(),
+            service_code: new.draft.service_code.clone(),
+            department: new.department.to_owned(),
+            applicant_name: new.applicant_name.to_owned(),
+            applicant_phone: new.applicant_phone.to_owned(),
+            answers: serde_json::to_string(new.answers).map_err(corrupt)?,
+            at: new.at,
+            site_path: new.site_path.to_owned(),
+            locale: new.locale.to_owned(),
+            delivery: serde_json::to_string(new.delivery).map_err(corrupt)?,
+            phone_last4: new.applicant_phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect(),
+            citizen_id: new.citizen_id,
+            proxy_agent: new.proxy.map(|p| p.agent.to_owned()),
+            proxy_consent: new.proxy.map(|p| serde_json::to_string(p.consent)).transpose().map_err(corrupt)?,
+            fee_fen: i64::from(new.fee.amount_fen),
+            payment_status: new.fee.status.code(),
+            credit_list: new.credit.map(|(l, _)| l.code()),
+            credit_reason: new.credit.map(|(_, r)| serde_json::to_string(r)).transpose().map_err(corrupt)?,
+            deferred_due_on: new.provisions.iter().filter(|p| p.is_outstanding()).filter_map(|p| p.due_on).min().map(|d| d.to_string()),
+            reductions,
+            actor,
+            actor_note,
+            provisions: new.provisions.iter().map(|p| (p.material_code.clone(), p.due_on.map(|d| d.to_string()), super::provisions::provision_note(p))).collect(),
+            instant: new.instant.map(|assessed| match assessed {
+                Ok(()) => (EventKind::InstantApproved.code(), String::new()),
+                Err(why) => (EventKind::InstantFallback.code(), why.to_owned()),
+            }),
+            waiver_note: new.waiver.map(|basis| format!("waived {}: {basis}", crate::domain::fee::yuan(new.fee.amount_fen))),
+        })
+    }
+}
+
+/// Decodes a row of `CASE_COLUMNS`, split into four tuples sqlx can decode (it
+/// decodes up to 16).
+macro_rules! case_row {
+    ($row:expr) => {{
+        use sqlx::Row;
+        let r = $row;
+        (
+            (
+                r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?,
+                r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?, r.try_get(11)?,
+            ),
+            (
+                r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?,
+                r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?,
+            ),
+            (r.try_get(23)?, r.try_get(24)?, r.try_get(25)?, r.try_get(26)?, r.try_get(27)?, r.try_get(28)?, r.try_get(29)?),
+            (r.try_get(30)?, r.try_get(31)?, r.try_get(32)?, r.try_get(33)?, r.try_get(34)?, r.try_get(35)?),
+        )
+    }};
+}
+
+/// Writes prepared cases inside transaction `$tx` (an expression whose `*` is the
+/// connection: a transaction, or `(*tx)` for a `&mut` one) of database `$db`, in a
+/// fixed number of statements however many there are: on SQLite each statement is
+/// a round trip to the connection's thread, which costs more than the writing.
+/// A draft that is a case already (or twice in the batch) is written once; no
+/// number of the day is taken for the repeat, so the numbers have no gaps.
+macro_rules! write_cases {
+    ($tx:expr, $db:ty, $cases:expr) => {{
+        let cases: &[PreparedCase] = $cases;
+        let mut existing: std::collections::HashSet<String> = if cases.is_empty() {
+            Default::default()
+        } else {
+            let mut q = sqlx::QueryBuilder::<$db>::new("SELECT draft_id FROM cases WHERE draft_id IN (");
+            let mut listed = q.separated(", ");
+            for case in cases {
+                listed.push_bind(case.draft_id.as_str());
+            }
+            q.push(")");
+            q.build_query_scalar::<String>().fetch_all(&mut *$tx).await?.into_iter().collect()
+        };
+        let fresh: Vec<&PreparedCase> = cases.iter().filter(|c| existing.insert(c.draft_id.clone())).collect();
+        // The rows written, by draft: evaluated to.
+        let mut written: std::collections::HashMap<String, CaseRow> = Default::default();
+        // The day's numbers, one statement per region and day (nearly always one).
+        let mut numbers: Vec<String> = Vec::with_capacity(fresh.len());
+        let mut groups: std::collections::BTreeMap<(&str, Date), Vec<usize>> = Default::default();
+        for (i, case) in fresh.iter().enumerate() {
+            groups.entry((case.region.as_str(), case.day)).or_default().push(i);
+            numbers.push(String::new());
+        }
+        for ((region, day), members) in &groups {
+            let last = take_tracking_numbers!($tx, *region, *day, members.len());
+            let first = last - members.len() as i64 + 1;
+            for (k, &i) in members.iter().enumerate() {
+                numbers[i] = TrackingNumber::new(region, *day, (first + k as i64) as u32).as_str().to_owned();
+            }
+        }
+        if !fresh.is_empty() {
+            let mut q = sqlx::QueryBuilder::<$db>::new(
+                "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name,
+                     applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, phone_last4, stage,
+                     citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason,
+                     materials_reused, materials_deferred, materials_committed, trips_saved, deferred_due_on) ",
+            );
+            q.push_values(fresh.iter().zip(&numbers), |mut row, (case, number)| {
+                row.push_bind(number.as_str()).push_bind(case.draft_id.as_str()).push_bind(case.owner_hash.as_str())
+                    .push_bind(case.service_code.as_str()).push_bind(case.department.as_str()).push_bind(case.applicant_name.as_str())
+                    .push_bind(case.applicant_phone.as_str()).push_bind(case.answers.as_str()).push_bind(CaseStatus::Submitted.code())
+                    .push_bind(case.at).push_bind(case.at).push_bind(case.site_path.as_str()).push_bind(case.locale.as_str())
+                    .push_bind(case.delivery.as_str()).push_bind(case.phone_last4.as_str()).push_bind(Stage::Intake.code())
+                    .push_bind(case.citizen_id).push_bind(case.proxy_agent.as_deref()).push_bind(case.proxy_consent.as_deref())
+                    .push_bind(case.fee_fen).push_bind(case.payment_status).push_bind(case.credit_list).push_bind(case.credit_reason.as_deref())
+                    .push_bind(i64::from(case.reductions.materials_reused)).push_bind(i64::from(case.reductions.materials_deferred))
+                    .push_bind(i64::from(case.reductions.materials_committed)).push_bind(i64::from(case.reductions.trips_saved))
+                    .push_bind(case.deferred_due_on.as_deref());
+            });
+            // The whole row back, so the submitter need not read it again.
+            q.push(" RETURNING ").push(CASE_COLUMNS);
+            for r in q.build().fetch_all(&mut *$tx).await? {
+                let row: CaseRow = case_row!(&r);
+                written.insert(row.0.2.clone(), row);
+            }
+            // Each new case's chain: its first events hashed in order, then every
+            // event and every chain head in one statement each.
+            let mut events: Vec<(i64, i64, &str, Option<&str>, &str, &str, &str, String, String)> = Vec::new();
+            let mut heads: Vec<(String, String, i64)> = Vec::new();
+            for case in &fresh {
+                let case_id = written.get(&case.draft_id).ok_or(sqlx::Error::RowNotFound)?.0.0;
+                let chain = crate::server::audit::case_chain(case_id);
+                let submitted = CaseStatus::Submitted.code();
+                let mut first: Vec<(&str, &str, Option<&str>, &str)> = vec![(EventKind::Transition.code(), case.actor.as_str(), None, case.actor_note.as_str())];
+                // Each material provided without an upload is on the record: the licence
+                // reused, the commitment as signed, the date a deferred one is due by.
+                for (material_code, due_on, note) in &case.provisions {
+                    if let Some(due) = due_on {
+                        sqlx::query("UPDATE material_provisions SET due_on = $1 WHERE draft_id = $2 AND material_code = $3")
+                            .bind(due).bind(&case.draft_id).bind(material_code).execute(&mut *$tx).await?;
+                    }
+                    first.push((EventKind::Provision.code(), case.actor.as_str(), Some(submitted), note.as_str()));
+                }
+                if let Some((kind, note)) = &case.instant {
+                    first.push((kind, "system", Some(submitted), note.as_str()));
+                }
+                if let Some(note) = &case.waiver_note {
+                    first.push((EventKind::Payment.code(), "system", Some(submitted), note.as_str()));
+                }
+                let mut prev = crate::server::audit::GENESIS.to_owned();
+                for (kind, actor, from, note) in &first {
+                    let content = crate::server::audit::CaseEventContent { chain: &chain, at: case.at, actor, kind, department: "", from: *from, to: submitted, note };
+                    let hash = crate::server::audit::chain_hash(&prev, &content);
+                    events.push((case_id, case.at, actor, *from, kind, note, submitted, std::mem::replace(&mut prev, hash.clone()), hash));
+                }
+                heads.push((chain, prev, first.len() as i64));
+            }
+            let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO chain_heads (chain, head, length) ");
+            q.push_values(&heads, |mut row, (chain, head, length)| {
+                row.push_bind(chain.as_str()).push_bind(head.as_str()).push_bind(*length);
+            });
+            q.build().execute(&mut *$tx).await?;
+            let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO case_events (case_id, at, actor, from_status, to_status, note, kind, department, prev_hash, hash) ");
+            q.push_values(&events, |mut row, (case_id, at, actor, from, kind, note, to, prev, hash)| {
+                row.push_bind(*case_id).push_bind(*at).push_bind(*actor).push_bind(*from).push_bind(*to).push_bind(*note)
+                    .push_bind(*kind).push_bind("").push_bind(prev.as_str()).push_bind(hash.as_str());
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+        written
+    }};
+}
+
+/// `write_cases!` on SQLite, for the committer: the rows written, by draft.
+pub(super) async fn write_cases_sqlite(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    cases: &[PreparedCase],
+) -> Result<std::collections::HashMap<String, CaseRow>, sqlx::Error> {
+    Ok(write_cases!((*tx), sqlx::Sqlite, cases))
+}
+
+/// A concurrent submission of the same draft won the race (the draft's unique
+/// index): the case (or bundle) is there, which is all the submitter needs.
+pub(super) fn already_submitted(e: sqlx::Error) -> Result<(), sqlx::Error> {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => Ok(()),
+        e => Err(e),
+    }
+}
+
 /// A case as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseRecord {
@@ -333,7 +562,7 @@ const CASE_COLUMNS: &str = "id, tracking_number, draft_id, owner_hash, service_c
      paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason, \
      materials_reused, materials_deferred, materials_committed, trips_saved, days_saved, deferred_due_on";
 
-type CaseRow = (
+pub(super) type CaseRow = (
     (i64, String, String, String, String, String, String, String, String, String, i64, i64),
     (String, String, String, Option<String>, i64, i64, Option<String>, Option<String>, Option<String>, bool, Option<String>),
     (Option<i64>, Option<String>, Option<String>, i64, String, Option<String>, Option<String>),
@@ -410,25 +639,11 @@ fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {
     })
 }
 
-/// Splits the 36 columns into four tuples sqlx can decode (it decodes up to 16).
 macro_rules! fetch_case {
     ($pool:expr, $sql:expr, $value:expr) => {{
-        use sqlx::Row;
-        let row = sqlx::query($sql).bind($value).fetch_optional($pool).await?;
-        match row {
+        match sqlx::query($sql).bind($value).fetch_optional($pool).await? {
             None => None,
-            Some(r) => Some((
-                (
-                    r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?,
-                    r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?, r.try_get(11)?,
-                ),
-                (
-                    r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?,
-                    r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?,
-                ),
-                (r.try_get(23)?, r.try_get(24)?, r.try_get(25)?, r.try_get(26)?, r.try_get(27)?, r.try_get(28)?, r.try_get(29)?),
-                (r.try_get(30)?, r.try_get(31)?, r.try_get(32)?, r.try_get(33)?, r.try_get(34)?, r.try_get(35)?),
-            )),
+            Some(r) => Some(case_row!(&r)),
         }
     }};
 }
@@ -450,81 +665,30 @@ impl Store {
     /// one transaction. Submitting the same draft again returns the case it already
     /// became: a double click or a network retry never makes two cases.
     pub async fn submit_case(&self, new: &NewCase<'_>) -> StoreResult<CaseRecord> {
-        let day = Date::from_unix_ms_china(new.at);
-        let answers = serde_json::to_string(new.answers).map_err(corrupt)?;
-        let delivery = serde_json::to_string(new.delivery).map_err(corrupt)?;
-        let proxy_consent = new.proxy.map(|p| serde_json::to_string(p.consent)).transpose().map_err(corrupt)?;
-        let credit_reason = new.credit.map(|(_, r)| serde_json::to_string(r)).transpose().map_err(corrupt)?;
-        let reductions = crate::domain::provision::reductions(new.provisions);
-        let deferred_due_on = new.provisions.iter().filter(|p| p.is_outstanding()).filter_map(|p| p.due_on).min();
-        let last4: String = new.applicant_phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-        let inserted: Result<(), sqlx::Error> = on_pool!(self, pool => async {
-            let mut tx = pool.begin_write().await?;
-            // Write first: on SQLite this takes the write lock before any read, so the
-            // transaction never has to upgrade a read snapshot (which could fail busy).
-            let tracking = next_tracking_number!(tx, new.region, day);
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE draft_id = $1")
-                .bind(&new.draft.id).fetch_optional(&mut *tx).await?;
-            if exists.is_some() {
-                tx.rollback().await?;
-                return Ok(());
-            }
-            let case_id: i64 = sqlx::query_scalar(
-                "INSERT INTO cases (tracking_number, draft_id, owner_hash, service_code, department, applicant_name,
-                     applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, phone_last4, stage,
-                     citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason,
-                     materials_reused, materials_deferred, materials_committed, trips_saved, deferred_due_on)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-                     $23, $24, $25, $26, $27) RETURNING id",
-            )
-            .bind(tracking.as_str()).bind(&new.draft.id).bind(&new.draft.owner_hash).bind(&new.draft.service_code)
-            .bind(new.department).bind(new.applicant_name).bind(new.applicant_phone).bind(&answers)
-            .bind(CaseStatus::Submitted.code()).bind(new.at).bind(new.site_path).bind(new.locale).bind(&delivery).bind(&last4)
-            .bind(Stage::Intake.code()).bind(new.citizen_id).bind(new.proxy.map(|p| p.agent)).bind(proxy_consent.as_deref())
-            .bind(i64::from(new.fee.amount_fen)).bind(new.fee.status.code())
-            .bind(new.credit.map(|(l, _)| l.code())).bind(credit_reason.as_deref())
-            .bind(i64::from(reductions.materials_reused)).bind(i64::from(reductions.materials_deferred))
-            .bind(i64::from(reductions.materials_committed)).bind(i64::from(reductions.trips_saved))
-            .bind(deferred_due_on.map(|d| d.to_string()))
-            .fetch_one(&mut *tx).await?;
-            // A proxy filing is the agent's act, in the chain under their name.
-            let (actor, note) = match &new.proxy {
-                Some(p) => (format!("proxy:{}", p.agent), p.consent.summary()),
-                None => ("applicant".to_owned(), String::new()),
-            };
-            append_case_event!(tx, case_id, EventKind::Transition.code(), new.at, &actor, "", None, CaseStatus::Submitted.code(), &note);
-            // Each material provided without an upload is on the record: the licence
-            // reused, the commitment as signed, the date a deferred one is due by.
-            for p in new.provisions {
-                if let Some(due) = p.due_on {
-                    sqlx::query("UPDATE material_provisions SET due_on = $1 WHERE draft_id = $2 AND material_code = $3")
-                        .bind(due.to_string()).bind(&new.draft.id).bind(&p.material_code).execute(&mut *tx).await?;
+        let case = PreparedCase::of(new)?;
+        let written: Option<CaseRow> = match &self.pool {
+            // Through the committer: one transaction (one sync to disk) for every
+            // submission waiting at the moment.
+            Pool::Sqlite(_) => match &self.committer {
+                Some(committer) => committer.submit(case).await?,
+                None => return Err(corrupt("the SQLite store has no committer")),
+            },
+            Pool::Postgres(pool) => {
+                let written: Result<Option<CaseRow>, sqlx::Error> = async {
+                    let mut tx = pool.begin_write().await?;
+                    let mut rows = write_cases!(tx, sqlx::Postgres, std::slice::from_ref(&case));
+                    tx.commit().await?;
+                    Ok(rows.remove(&case.draft_id))
                 }
-                let note = super::provisions::provision_note(p);
-                let submitted = Some(CaseStatus::Submitted.code());
-                append_case_event!(tx, case_id, EventKind::Provision.code(), new.at, &actor, "", submitted, CaseStatus::Submitted.code(), &note);
+                .await;
+                written.map_or_else(|e| already_submitted(e).map(|()| None), Ok)?
             }
-            if let Some(assessed) = new.instant {
-                let (kind, note) = match assessed {
-                    Ok(()) => (EventKind::InstantApproved, ""),
-                    Err(why) => (EventKind::InstantFallback, why),
-                };
-                let submitted = Some(CaseStatus::Submitted.code());
-                append_case_event!(tx, case_id, kind.code(), new.at, "system", "", submitted, CaseStatus::Submitted.code(), note);
-            }
-            if let Some(basis) = new.waiver {
-                let note = format!("waived {}: {basis}", crate::domain::fee::yuan(new.fee.amount_fen));
-                append_case_event!(tx, case_id, EventKind::Payment.code(), new.at, "system", "", Some(CaseStatus::Submitted.code()), CaseStatus::Submitted.code(), &note);
-            }
-            tx.commit().await
-        }.await);
-        match inserted {
-            Ok(()) => {}
-            // A concurrent submission of the same draft won the race: return its case.
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {}
-            Err(e) => return Err(e.into()),
+        };
+        match written {
+            Some(row) => case_from_row(row),
+            // Submitted before (a retry, a double click): the case it became.
+            None => self.case_by_draft(&new.draft.id).await?.ok_or_else(|| corrupt("submitted case vanished")),
         }
-        self.case_by_draft(&new.draft.id).await?.ok_or_else(|| corrupt("submitted case vanished"))
     }
 
     async fn case_where(&self, column: &str, value: &str) -> StoreResult<Option<CaseRecord>> {

@@ -144,6 +144,46 @@ async fn concurrent_double_submissions_make_one_case() {
 }
 
 #[tokio::test]
+async fn submissions_at_once_are_numbered_without_gaps_and_a_bad_one_fails_alone() {
+    for store in stores().await {
+        seeded(&store).await;
+        let at = 1_795_363_200_000;
+        let mut tasks = tokio::task::JoinSet::new();
+        // Forty drafts, each submitted twice at once (SQLite batches them into shared
+        // transactions), and one filed for an account that does not exist.
+        for i in 0..40 {
+            let d = draft(&format!("many-{i}"));
+            store.save_draft(&d).await.unwrap();
+            for _ in 0..2 {
+                let (store, d) = (store.clone(), d.clone());
+                tasks.spawn(async move { (d.id.clone(), store.submit_case(&new_case(&d, at + i)).await.map(|c| c.tracking_number.to_string())) });
+            }
+        }
+        let bad = draft("many-bad");
+        store.save_draft(&bad).await.unwrap();
+        let bad_store = store.clone();
+        tasks.spawn(async move { (bad.id.clone(), bad_store.submit_case(&NewCase { citizen_id: Some(987_654), ..new_case(&bad, at) }).await.map(|c| c.tracking_number.to_string())) });
+        let mut numbers: BTreeMap<String, String> = BTreeMap::new();
+        while let Some(joined) = tasks.join_next().await {
+            let (draft_id, result) = joined.unwrap();
+            if draft_id == "many-bad" {
+                assert!(result.is_err(), "{}: a case for no account is refused", store.engine());
+                continue;
+            }
+            let number = result.unwrap_or_else(|e| panic!("{}: {draft_id}: {e}", store.engine()));
+            if let Some(first) = numbers.insert(draft_id.clone(), number.clone()) {
+                assert_eq!(first, number, "{}: both submissions of {draft_id} answer the same case", store.engine());
+            }
+        }
+        let mut sequence: Vec<u32> = numbers.values().map(|n| n.split('-').nth(2).unwrap().parse().unwrap()).collect();
+        sequence.sort();
+        assert_eq!(sequence, (1..=40).collect::<Vec<u32>>(), "{}: forty cases, numbered 1 to 40 with no gap and no repeat", store.engine());
+        assert_eq!(store.count_by_status().await.unwrap(), vec![(CaseStatus::Submitted, 40)]);
+        assert!(store.case_by_draft("many-bad").await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
 async fn transitions_append_events_and_refuse_stale_decisions() {
     for store in stores().await {
         seeded(&store).await;
@@ -204,6 +244,24 @@ async fn staff_accounts_are_found_by_name_and_id() {
         assert_eq!(u.roles, roles.to_vec());
         assert_eq!(u.site.as_deref(), Some("gulou"));
         assert_eq!(store.user_by_username("nobody").await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn staff_actions_at_the_same_moment_all_join_the_one_staff_chain() {
+    for store in stores().await {
+        // Two clerks signing in at once on two processes: no case row serialises
+        // them, and neither may fail for the other.
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..16 {
+            let store = store.clone();
+            tasks.spawn(async move { store.record_staff_action(1_000 + i, &format!("staff:clerk{i}"), "sign_in", &format!("clerk{i}"), "").await });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap_or_else(|e| panic!("{}: {e}", store.engine()));
+        }
+        let (_, breaks) = store.verify_all_chains().await.unwrap();
+        assert!(breaks.is_empty(), "{}: {breaks:?}", store.engine());
     }
 }
 
