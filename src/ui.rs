@@ -51,6 +51,7 @@ pub fn error_template(i18n: I18n, code: &str) -> String {
         "integer" => t_string!(i18n, errors.integer).to_string(),
         "too_small" => t_string!(i18n, errors.too_small).to_string(),
         "too_large" => t_string!(i18n, errors.too_large).to_string(),
+        "control_character" => t_string!(i18n, errors.control_character).to_string(),
         _ => t_string!(i18n, errors.not_an_option).to_string(),
     }
 }

@@ -152,6 +152,9 @@ pub enum FieldError {
     TooSmall { min: i64 },
     TooLarge { max: i64 },
     NotAnOption,
+    /// Free text holding an invisible control character (NUL and its kin, pasted or
+    /// forged, never typed): PostgreSQL cannot store NUL, and no reader can see them.
+    ControlCharacter,
     /// The form's cross-field rule at this index does not hold; its message is the rule's.
     Rule { index: u8 },
 }
@@ -184,6 +187,7 @@ impl FieldError {
             FieldError::TooSmall { .. } => "too_small",
             FieldError::TooLarge { .. } => "too_large",
             FieldError::NotAnOption => "not_an_option",
+            FieldError::ControlCharacter => "control_character",
             FieldError::Rule { .. } => "rule",
         }
     }
@@ -201,11 +205,11 @@ impl FieldError {
 
     /// Every message code with an i18n message, so a page can hand the browser the
     /// messages it may need (a rule's message is in the catalog, `FormRule::message`).
-    pub const CODES: [&'static str; 24] = [
+    pub const CODES: [&'static str; 25] = [
         "required", "too_short", "too_long", "id_length", "id_character", "id_region", "id_birth_date", "id_check",
         "id_birth_future", "credit_length", "credit_character", "credit_authority", "credit_region", "credit_check",
         "mobile_length", "mobile_character", "mobile_prefix", "date", "date_future", "date_past", "integer",
-        "too_small", "too_large", "not_an_option",
+        "too_small", "too_large", "not_an_option", "control_character",
     ];
 }
 
@@ -220,6 +224,10 @@ pub fn validate_field(field: &FieldDefinition, raw: &str, today: Date) -> Result
         FieldKind::Text | FieldKind::LongText => {
             let default_max = if field.kind == FieldKind::LongText { LONG_TEXT_MAX_LENGTH } else { DEFAULT_MAX_LENGTH };
             let max = field.max_length.unwrap_or(default_max).min(default_max);
+            // Line breaks and tabs are text; every other control character is not.
+            if trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+                return Err(FieldError::ControlCharacter);
+            }
             // Counted in characters, as a citizen counts 汉字.
             let len = trimmed.chars().count() as u32;
             if let Some(min) = field.min_length.filter(|&m| len < m) {
@@ -657,6 +665,18 @@ mod tests {
         assert_eq!(validate_field(&f, "0", today()), Err(FieldError::TooSmall { min: 1 }));
         assert_eq!(validate_field(&f, "101", today()), Err(FieldError::TooLarge { max: 100 }));
         assert_eq!(validate_field(&f, "12.5", today()), Err(FieldError::Integer));
+    }
+
+    #[test]
+    fn free_text_keeps_line_breaks_and_hostile_markup_but_refuses_control_characters() {
+        let f = FieldDefinition { max_length: Some(200), ..field(FieldKind::LongText) };
+        assert_eq!(validate_field(&f, "第一行\n第二行\t完", today()), Ok(Some("第一行\n第二行\t完".into())));
+        let hostile = "<script>x</script> '); DROP TABLE cases;--\u{202e}😀";
+        assert_eq!(validate_field(&f, hostile, today()), Ok(Some(hostile.into())), "markup, SQL, direction marks and emoji are text");
+        for bad in ["林\u{0}晓", "林\u{7}晓", "林\u{1b}[31m晓", "林\u{7f}晓", "林\u{85}晓"] {
+            assert_eq!(validate_field(&f, bad, today()), Err(FieldError::ControlCharacter), "{bad:?}");
+            assert_eq!(validate_field(&field(FieldKind::Text), bad, today()), Err(FieldError::ControlCharacter), "{bad:?}");
+        }
     }
 
     #[test]
