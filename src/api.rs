@@ -68,9 +68,15 @@ pub mod ssr {
         expect_context::<AppState>()
     }
 
-    /// Logs an unexpected failure with its detail and answers without it.
-    pub fn internal(context: &str, e: impl std::fmt::Display) -> ApiError {
-        tracing::error!("{context}: {}", crate::server::logging::redact(&e.to_string()));
+    /// Logs an unexpected failure with its detail and answers without it. A store
+    /// refusing text it cannot hold is the request's fault, answered as malformed.
+    pub fn internal<E: std::fmt::Display + 'static>(context: &str, e: E) -> ApiError {
+        let detail = crate::server::logging::redact(&e.to_string());
+        if (&e as &dyn std::any::Any).downcast_ref::<crate::server::store::StoreError>().is_some_and(|e| e.is_unstorable_text()) {
+            tracing::info!("{context}: refused text the database cannot store: {detail}");
+            return ApiError::Transport("text the database cannot store".into());
+        }
+        tracing::error!("{context}: {detail}");
         ApiError::Unavailable
     }
 
@@ -97,7 +103,7 @@ pub mod ssr {
         let st = state();
         let Some(session) = cookie(name) else { return Ok(()) };
         let now = clock::now_ms();
-        let genuine = st.session_key.verify_session_expiry(&session, now).is_some() || st.session_key.verify_citizen_session(&session, now).is_some();
+        let genuine = if name == auth::CITIZEN_COOKIE { st.session_key.verify_citizen_session(&session, now).is_some() } else { st.session_key.verify_session_expiry(&session, now).is_some() };
         if let Some(until) = auth::session_expiry(&session).filter(|_| genuine) {
             st.store.revoke_session(&auth::session_hash(&session), until).await.map_err(|e| internal("ending session", e))?;
         }
@@ -161,10 +167,7 @@ pub mod ssr {
     async fn staff_of_session(st: &AppState, session: Option<&str>) -> Result<Option<Staff>, ApiError> {
         let Some(cookie) = session else { return Ok(None) };
         let Some((user_id, expires)) = st.session_key.verify_session_expiry(cookie, clock::now_ms()).filter(|(id, _)| *id > 0) else { return Ok(None) };
-        if st.store.session_revoked(&crate::server::auth::session_hash(cookie)).await.map_err(|e| internal("checking session", e))? {
-            return Ok(None);
-        }
-        let user = st.store.user_by_id(user_id).await.map_err(|e| internal("loading staff", e))?;
+        let user = st.store.user_of_session(user_id, &auth::session_hash(cookie)).await.map_err(|e| internal("loading staff", e))?;
         // Revoked at once, on every process: a disabled account, or a session signed
         // in before "sign out everywhere".
         let signed_in_at = expires - crate::server::auth::STAFF_SESSION_MS;
@@ -189,10 +192,7 @@ pub mod ssr {
         let st = state();
         let Some(session) = cookie(auth::CITIZEN_COOKIE) else { return Ok(None) };
         let Some(id) = st.session_key.verify_citizen_session(&session, clock::now_ms()) else { return Ok(None) };
-        if st.store.session_revoked(&auth::session_hash(&session)).await.map_err(|e| internal("checking session", e))? {
-            return Ok(None);
-        }
-        st.store.citizen(id).await.map_err(|e| internal("loading citizen", e))
+        st.store.citizen_of_session(id, &auth::session_hash(&session)).await.map_err(|e| internal("loading citizen", e))
     }
 
     /// Whether this browser holds the case as its applicant: it filed it, its

@@ -241,13 +241,9 @@ pub fn error_page(e: ApiError) -> AnyView {
     let i18n = use_i18n();
     #[cfg(feature = "ssr")]
     {
-        use axum::http::StatusCode;
-        let status = match &e {
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::Unavailable | ApiError::Transport(_) => StatusCode::SERVICE_UNAVAILABLE,
-        };
+        // On the server a page's loader is called directly, so `Transport` is the
+        // request's own fault here too (text the database cannot store).
+        let status = crate::server::guard::status_of(&e);
         if e == ApiError::Unauthenticated {
             leptos_axum::redirect("/admin/login");
         } else if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
@@ -256,6 +252,7 @@ pub fn error_page(e: ApiError) -> AnyView {
     }
     let (title, body) = match e {
         ApiError::NotFound | ApiError::Forbidden => (t_string!(i18n, common.not_found_title).to_string(), t_string!(i18n, common.not_found_body).to_string()),
+        ApiError::Transport(_) => (t_string!(i18n, common.bad_request_title).to_string(), t_string!(i18n, common.bad_request_body).to_string()),
         _ => (t_string!(i18n, common.error_title).to_string(), t_string!(i18n, common.error_body).to_string()),
     };
     view! {

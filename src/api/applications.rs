@@ -605,7 +605,17 @@ pub async fn submit_application(draft: String, delivery: Option<String>, address
     let delivery = match Delivery::parse(delivery.as_deref().unwrap_or("online"), address.as_deref().unwrap_or(""), pickup_site.as_deref().unwrap_or(""), &st.sites) {
         Ok(d) => d,
         Err(e) => {
-            leptos_axum::redirect(&format!("/apply/{}/check?delivery_error={}#delivery", d.id, e.code()));
+            // Back to the choice with what was typed and chosen, so nothing is lost.
+            use crate::ui::encode_query;
+            let typed: String = address.as_deref().unwrap_or("").chars().take(1_000).collect();
+            leptos_axum::redirect(&format!(
+                "/apply/{}/check?delivery_error={}&delivery={}&address={}&pickup_site={}#delivery",
+                d.id,
+                e.code(),
+                encode_query(delivery.as_deref().unwrap_or("")),
+                encode_query(&typed),
+                encode_query(pickup_site.as_deref().unwrap_or(""))
+            ));
             return Ok(());
         }
     };

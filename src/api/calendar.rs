@@ -78,16 +78,28 @@ pub async fn calendar_admin() -> Result<CalendarAdminView, ApiError> {
 pub async fn edit_calendar(year: String, text: String, reason: String) -> Result<(), ApiError> {
     use super::ssr::{internal, state};
     use crate::domain::calendar::{CalendarYear, WorkCalendar};
+    use crate::domain::text::{CHANGE_REASON_MAX_CHARS, FreeTextError, required_free_text};
     use crate::ui::encode_query;
     let me = require_calendar_editor().await?;
     let st = state();
     let back = |query: String| leptos_axum::redirect(&format!("/admin/calendar?{query}#outcome"));
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        back("error=reason".into());
+    let reason = match required_free_text(&reason, CHANGE_REASON_MAX_CHARS) {
+        Ok(reason) => reason,
+        Err(FreeTextError::ControlCharacter) => {
+            back("error=control_character".into());
+            return Ok(());
+        }
+        Err(_) => {
+            back("error=reason".into());
+            return Ok(());
+        }
+    };
+    let text: String = text.chars().take(20_000).collect();
+    // TOML refuses most control characters itself; this says so in the portal's words.
+    if !text.chars().all(crate::domain::text::allowed_in_free_text) {
+        back("error=control_character".into());
         return Ok(());
     }
-    let text: String = text.chars().take(20_000).collect();
     let parsed = match toml::from_str::<CalendarYear>(&text) {
         Ok(y) => y,
         Err(e) => {

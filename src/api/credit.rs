@@ -40,11 +40,11 @@ async fn require_credit_editor() -> Result<super::ssr::Staff, ApiError> {
     Ok(me)
 }
 
-/// The reason an administrator gives for a change: required, at most 500 characters.
+/// The reason an administrator gives for a change, or the outcome code that refuses it.
 #[cfg(feature = "ssr")]
-fn change_reason(why: &str) -> Option<&str> {
-    let why = why.trim();
-    (!why.is_empty() && why.chars().count() <= 500).then_some(why)
+fn change_reason(why: &str) -> Result<&str, &'static str> {
+    use crate::domain::text::{CHANGE_REASON_MAX_CHARS, FreeTextError, required_free_text};
+    required_free_text(why, CHANGE_REASON_MAX_CHARS).map_err(|e| if e == FreeTextError::ControlCharacter { "error=why_control_character" } else { "error=why" })
 }
 
 #[server(endpoint = "staff/credit")]
@@ -87,15 +87,22 @@ pub async fn put_credit_entry(subject: String, list: String, reason_zh: String, 
     use crate::domain::text::Text;
     let me = require_credit_editor().await?;
     let back = |query: &str| leptos_axum::redirect(&format!("/admin/credit?{query}#outcome"));
-    let Some(why) = change_reason(&why) else {
-        back("error=why");
-        return Ok(());
+    let why = match change_reason(&why) {
+        Ok(why) => why,
+        Err(outcome) => {
+            back(outcome);
+            return Ok(());
+        }
     };
     let Some(list) = CreditList::from_code(&list) else {
         back("error=entry");
         return Ok(());
     };
     let today = crate::server::clock::today();
+    if ![&reason_zh, &reason_en].iter().all(|r| r.chars().all(crate::domain::text::allowed_in_free_text)) {
+        back("error=reason_control_character");
+        return Ok(());
+    }
     let file = CreditEntryFile {
         id: subject.trim().chars().take(40).collect(),
         list,
@@ -117,11 +124,19 @@ pub async fn remove_credit_entry(subject: String, why: String) -> Result<(), Api
     use super::ssr::{internal, state};
     let me = require_credit_editor().await?;
     let back = |query: &str| leptos_axum::redirect(&format!("/admin/credit?{query}#outcome"));
-    let Some(why) = change_reason(&why) else {
-        back("error=why");
+    let why = match change_reason(&why) {
+        Ok(why) => why,
+        Err(outcome) => {
+            back(outcome);
+            return Ok(());
+        }
+    };
+    // Only what could be on a list is looked up.
+    let Some(subject) = crate::domain::credit::CreditSubject::parse(&subject) else {
+        back("error=entry");
         return Ok(());
     };
-    let removed = state().store.remove_credit_entry(subject.trim(), &me.actor(), why, crate::server::clock::now_ms()).await.map_err(|e| internal("removing credit entry", e))?;
+    let removed = state().store.remove_credit_entry(subject.key(), &me.actor(), why, crate::server::clock::now_ms()).await.map_err(|e| internal("removing credit entry", e))?;
     back(if removed { "removed=1" } else { "error=entry" });
     Ok(())
 }

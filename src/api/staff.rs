@@ -635,6 +635,7 @@ pub async fn decide_case(
 ) -> Result<(), ApiError> {
     use super::ssr::{internal, require_staff, state};
     use crate::domain::case::{NOTE_MAX_CHARS, TransitionError, transition};
+    use crate::domain::text::{FreeTextError, free_text};
     use crate::domain::correction::CorrectionRequestError;
     use crate::domain::deadline::Deadline;
     use crate::server::notify::compose;
@@ -650,13 +651,18 @@ pub async fn decide_case(
         back("error=not_allowed_now");
         return Ok(());
     };
-    let note = note.trim();
     let legal_basis = legal_basis.unwrap_or_default();
-    let legal_basis = legal_basis.trim();
-    if note.chars().count() > NOTE_MAX_CHARS || legal_basis.chars().count() > NOTE_MAX_CHARS {
-        back("error=note_too_long");
-        return Ok(());
-    }
+    let (note, legal_basis) = match (free_text(&note, NOTE_MAX_CHARS), free_text(&legal_basis, NOTE_MAX_CHARS)) {
+        (Ok(note), Ok(legal_basis)) => (note, legal_basis),
+        (Err(FreeTextError::ControlCharacter), _) | (_, Err(FreeTextError::ControlCharacter)) => {
+            back("error=note_control_character");
+            return Ok(());
+        }
+        _ => {
+            back("error=note_too_long");
+            return Ok(());
+        }
+    };
     if case.status != seen {
         back("error=not_allowed_now");
         return Ok(());

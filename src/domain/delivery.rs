@@ -2,6 +2,7 @@
 //! collected at a named window of a service site (统一窗口出件).
 
 use super::site::Sites;
+use super::text::{FreeTextError, required_free_text};
 use serde::{Deserialize, Serialize};
 
 /// The applicant's choice, made on the check-your-answers step.
@@ -23,6 +24,8 @@ pub enum DeliveryError {
     Choose,
     AddressRequired,
     AddressTooLong,
+    /// The address holds an invisible control character ([`FreeTextError::ControlCharacter`]).
+    AddressControlCharacter,
     /// The site does not exist or issues no results.
     UnknownSite,
 }
@@ -34,6 +37,7 @@ impl DeliveryError {
             DeliveryError::Choose => "error_choose",
             DeliveryError::AddressRequired => "error_address_required",
             DeliveryError::AddressTooLong => "error_address_too_long",
+            DeliveryError::AddressControlCharacter => "error_address_control_character",
             DeliveryError::UnknownSite => "error_unknown_site",
         }
     }
@@ -55,13 +59,11 @@ impl Delivery {
         match kind {
             "online" => Ok(Delivery::Online),
             "post" => {
-                let address = address.trim();
-                if address.is_empty() {
-                    Err(DeliveryError::AddressRequired)
-                } else if address.chars().count() > ADDRESS_MAX_CHARS {
-                    Err(DeliveryError::AddressTooLong)
-                } else {
-                    Ok(Delivery::Post { address: address.to_owned() })
+                match required_free_text(address, ADDRESS_MAX_CHARS) {
+                    Err(FreeTextError::Missing) => Err(DeliveryError::AddressRequired),
+                    Ok(address) => Ok(Delivery::Post { address: address.to_owned() }),
+                    Err(FreeTextError::TooLong { .. }) => Err(DeliveryError::AddressTooLong),
+                    Err(FreeTextError::ControlCharacter) => Err(DeliveryError::AddressControlCharacter),
                 }
             }
             "collect" => match sites.get(site) {
@@ -92,6 +94,7 @@ mod tests {
         assert_eq!(Delivery::parse("online", "", "", &sites), Ok(Delivery::Online));
         assert_eq!(Delivery::parse("post", "  ", "", &sites), Err(DeliveryError::AddressRequired));
         assert_eq!(Delivery::parse("post", &"路".repeat(201), "", &sites), Err(DeliveryError::AddressTooLong));
+        assert_eq!(Delivery::parse("post", "鼓楼区\0中山路 1 号", "", &sites), Err(DeliveryError::AddressControlCharacter));
         assert_eq!(Delivery::parse("post", " 鼓楼区五四路1号 ", "", &sites), Ok(Delivery::Post { address: "鼓楼区五四路1号".into() }));
         assert_eq!(Delivery::parse("collect", "", "dongjie", &sites), Ok(Delivery::Collect { site: "dongjie".into() }));
         assert_eq!(Delivery::parse("collect", "", "nowhere", &sites), Err(DeliveryError::UnknownSite));

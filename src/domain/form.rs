@@ -224,8 +224,7 @@ pub fn validate_field(field: &FieldDefinition, raw: &str, today: Date) -> Result
         FieldKind::Text | FieldKind::LongText => {
             let default_max = if field.kind == FieldKind::LongText { LONG_TEXT_MAX_LENGTH } else { DEFAULT_MAX_LENGTH };
             let max = field.max_length.unwrap_or(default_max).min(default_max);
-            // Line breaks and tabs are text; every other control character is not.
-            if trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            if !trimmed.chars().all(crate::domain::text::allowed_in_free_text) {
                 return Err(FieldError::ControlCharacter);
             }
             // Counted in characters, as a citizen counts 汉字.

@@ -77,10 +77,24 @@ mod tests {
     /// A portal on a fresh database with the demo accounts and one case of 生育登记
     /// (reviewed by the health department) accepted at the district centre.
     async fn portal() -> Portal {
+        portal_on(None).await
+    }
+
+    /// The same portal on SQLite and, when the test server is there, on PostgreSQL.
+    async fn portals_on_every_engine() -> Vec<Portal> {
+        let mut portals = vec![portal().await];
+        if let Some(url) = crate::server::store::tests::fresh_postgres_database().await {
+            portals.push(portal_on(Some(url)).await);
+        }
+        portals
+    }
+
+    /// [`portal`] on the database `url` names (a fresh SQLite file without one).
+    async fn portal_on(database_url: Option<String>) -> Portal {
         let dir = std::env::temp_dir().join(format!("portal-router-test-{}", clock::random_token()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut settings = Settings::load(std::path::Path::new("Leptos.toml")).unwrap();
-        settings.database_url = format!("sqlite://{}/portal.db", dir.display());
+        settings.database_url = database_url.unwrap_or_else(|| format!("sqlite://{}/portal.db", dir.display()));
         settings.public_url = "http://127.0.0.1:3999".into();
         let catalog = catalog_loader::read_catalog(std::path::Path::new("catalog")).unwrap();
         let store = Store::connect(&settings.database_url).await.unwrap();
@@ -298,6 +312,58 @@ mod tests {
         assert_eq!(p.post(&format!("/apply/x/materials/y"), "", Caller::Anonymous, &foreign).await.0, StatusCode::FORBIDDEN);
         let own = [(header::ORIGIN, "http://127.0.0.1:3999")];
         assert_eq!(p.post("/api/staff/case", &format!("tracking={}", p.tracking), Caller::Staff("window01"), &own).await.0, StatusCode::OK);
+    }
+
+    /// A NUL (which PostgreSQL text cannot hold) or another control character in
+    /// any argument of the functions that take text: refused or answered, never a
+    /// server failure. Where the text is
+    /// a person's (a clerk's note, a reason), the refusal names the problem.
+    #[tokio::test]
+    async fn control_characters_in_any_argument_are_refused_never_a_server_failure() {
+        for p in portals_on_every_engine().await {
+            let engine = p.state.store.engine();
+            let mut bodies: Vec<(&str, String)> = vec![
+                ("/api/lookup", "number=350102-20261203-0001-X&phone=1234".into()),
+                ("/api/account/code", "phone=13800138000".into()),
+                ("/api/catalog/list", "query=%E7%94%9F%E8%82%B2&department=health&audience=person&depth=full&popular_only=false".into()),
+                ("/api/applications/answers", "service=HLT-0001&answers%5Bapplicant_name%5D=%E7%8E%8B".into()),
+                ("/api/staff/decide", format!("tracking={}&action=refuse&seen_status=accepted&note=why&legal_basis=law", p.tracking)),
+            ];
+            let mut staff_paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).filter(|path| path.starts_with("/api/staff/")).collect();
+            staff_paths.sort();
+            staff_paths.dedup();
+            bodies.extend(staff_paths.into_iter().map(|path| (path, body_for(path, &p.tracking))).filter(|(_, body)| !body.is_empty()));
+            for (path, body) in &bodies {
+                let pairs: Vec<&str> = body.split('&').collect();
+                for i in 0..pairs.len() {
+                    for bad in ["%00", "%1B"] {
+                        let mut poisoned = pairs.clone();
+                        let with_bad = format!("{}{bad}x", pairs[i]);
+                        poisoned[i] = &with_bad;
+                        let poisoned = poisoned.join("&");
+                        // An administrator may call every staff function and sees the case.
+                        let caller = if path.starts_with("/api/staff/") { Caller::Staff("admin01") } else { Caller::Anonymous };
+                        let (status, location) = p.post(path, &poisoned, caller, &[]).await;
+                        assert!(!status.is_server_error(), "{engine}: {path} `{poisoned}` as {caller:?} answered {status} ({location})");
+                    }
+                }
+            }
+            let refused = |path: &'static str, body: String, caller: Caller, outcome: &'static str| {
+                let p = &p;
+                async move {
+                    let (_, location) = p.post(path, &body, caller, &[]).await;
+                    assert!(location.contains(outcome), "{engine}: {path} `{body}`: {location}");
+                }
+            };
+            refused("/api/staff/decide", format!("tracking={}&action=refuse&seen_status=accepted&note=%E7%90%86%E7%94%B1%00", p.tracking), Caller::Staff("window01"), "error=note_control_character").await;
+            refused("/api/staff/decide", format!("tracking={}&action=refuse&seen_status=accepted&note=n&legal_basis=%1B%5B31m", p.tracking), Caller::Staff("window01"), "error=note_control_character").await;
+            refused("/api/staff/calendar/edit", "year=2026&text=year%20%3D%202026&reason=%E8%B0%83%E6%95%B4%00".into(), Caller::Staff("admin01"), "error=control_character").await;
+            refused("/api/staff/credit/put", "subject=11010519491231002X&list=red&reason_zh=a&reason_en=b&why=w%00".into(), Caller::Staff("admin01"), "error=why_control_character").await;
+            refused("/api/staff/credit/put", "subject=11010519491231002X&list=red&reason_zh=a%00&reason_en=b&why=w".into(), Caller::Staff("admin01"), "error=reason_control_character").await;
+            refused("/api/staff/credit/remove", "subject=11010519491231002X&why=%00".into(), Caller::Staff("admin01"), "error=why_control_character").await;
+            // Nothing was changed by any of them.
+            assert!(p.state.store.credit_entries().await.unwrap().iter().all(|e| e.subject.key() != "11010519491231002X"), "{engine}");
+        }
     }
 
     /// Posts a form as a browser on the portal's own page would; answers the status,

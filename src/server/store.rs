@@ -49,6 +49,19 @@ impl std::fmt::Display for StoreError {
     }
 }
 impl std::error::Error for StoreError {}
+
+impl StoreError {
+    /// Whether the database refused a value it cannot hold as text, such as a NUL,
+    /// which PostgreSQL text cannot store (SQLSTATE 22021, 22P05). That is the
+    /// sender's input, not a failure of ours: every parser should have refused it
+    /// first with its own message, and this is the net under them.
+    pub fn is_unstorable_text(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(d)) => matches!(d.code().as_deref(), Some("22021" | "22P05")),
+            _ => false,
+        }
+    }
+}
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         StoreError::Database(e)
@@ -59,7 +72,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Clone)]
 enum Pool {
-    Sqlite(SqlitePool),
+    /// SQLite's submissions go through the store's one committer (`group_commit`).
+    Sqlite(SqlitePool, group_commit::Committer),
     Postgres(PgPool),
 }
 
@@ -68,7 +82,7 @@ enum Pool {
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
-            Pool::Sqlite($pool) => $body,
+            Pool::Sqlite($pool, _) => $body,
             Pool::Postgres($pool) => $body,
         }
     };
@@ -103,9 +117,12 @@ impl BeginWrite for PgPool {
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
-    /// SQLite's submissions go through one committer per store (`group_commit`).
-    committer: Option<group_commit::Committer>,
+    catalog: std::sync::Arc<catalog::CatalogMemo>,
 }
+
+/// The condition, with the session's cookie hash as `$2`, that the session was not
+/// signed out (`revoked_sessions`).
+const NOT_REVOKED: &str = "NOT EXISTS (SELECT 1 FROM revoked_sessions WHERE session_hash = $2)";
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
@@ -146,23 +163,20 @@ impl Store {
             }
             let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
             sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(StoreError::Migration)?;
-            Pool::Sqlite(pool)
+            let committer = group_commit::Committer::spawn(pool.clone());
+            Pool::Sqlite(pool, committer)
         } else {
             let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             sqlx::migrate!("migrations/postgres").run(&pool).await.map_err(StoreError::Migration)?;
             Pool::Postgres(pool)
         };
-        let committer = match &pool {
-            Pool::Sqlite(pool) => Some(group_commit::Committer::spawn(pool.clone())),
-            Pool::Postgres(_) => None,
-        };
-        Ok(Store { pool, committer })
+        Ok(Store { pool, catalog: Default::default() })
     }
 
     /// `sqlite` or `postgres`, for logs and the bench.
     pub fn engine(&self) -> &'static str {
         match self.pool {
-            Pool::Sqlite(_) => "sqlite",
+            Pool::Sqlite(..) => "sqlite",
             Pool::Postgres(_) => "postgres",
         }
     }
@@ -216,4 +230,4 @@ mod reviews;
 mod staff;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -131,6 +131,20 @@ test.describe("applying without JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1, name: zh.check.title })).toBeVisible();
     await expect(errorSummary(page, zh.check.problems_title)).toHaveCount(0);
     await expect(page.getByRole("definition").filter({ hasText: applicant }).first()).toBeVisible();
+
+    // --- A refused delivery choice comes back as it was sent -----------------------
+    // An address pasted with an invisible control character (BEL): refused with its
+    // own message, the choice and the address kept to correct, nothing submitted.
+    const pasted = "福州市鼓楼区\u0007乌山西路318号";
+    await page.getByLabel(zh.delivery.post, { exact: true }).check();
+    await page.getByLabel(zh.delivery.address, { exact: true }).fill(pasted);
+    await page.getByRole("button", { name: zh.check.submit, exact: true }).click();
+    await expect(page).toHaveURL(/delivery_error=error_address_control_character/);
+    await expect(errorSummary(page, zh.check.problems_title)).toContainText(zh.delivery.error_address_control_character);
+    await expect(page.locator("#delivery-error")).toHaveText(zh.delivery.error_address_control_character);
+    await expect(page.getByLabel(zh.delivery.post, { exact: true })).toBeChecked();
+    await expect(page.getByLabel(zh.delivery.address, { exact: true })).toHaveValue(pasted);
+    await page.getByLabel(zh.delivery.address, { exact: true }).fill("福州市鼓楼区乌山西路318号");
     const tracking = await submitFromCheck(page);
     await expect(page).toHaveURL(RECEIPT_URL);
     await expect(page.getByRole("heading", { level: 1, name: zh.receipt.title })).toBeVisible();

@@ -11,6 +11,25 @@ pub(super) fn chain_moved() -> sqlx::Error {
     sqlx::Error::Protocol("audit chain head moved during the transaction".into())
 }
 
+/// How every case event row is written, one or many (`VALUES` follow), in the
+/// order [`ChainedEvent`] binds them.
+pub(super) const CASE_EVENT_INSERT: &str = "INSERT INTO case_events (case_id, at, actor, from_status, to_status, note, kind, department, prev_hash, hash) ";
+
+/// One case event hashed onto the one before it: the row as it is written.
+pub(super) struct ChainedEvent<'a> {
+    pub case_id: i64,
+    pub content: CaseEventContent<'a>,
+    pub prev: String,
+    pub hash: String,
+}
+
+impl<'a> ChainedEvent<'a> {
+    pub(super) fn after(prev: String, case_id: i64, content: CaseEventContent<'a>) -> ChainedEvent<'a> {
+        let hash = chain_hash(&prev, &content);
+        ChainedEvent { case_id, content, prev, hash }
+    }
+}
+
 /// Appends one event to a case's chain and to `case_events`, inside transaction `$tx`
 /// (an expression giving `&mut Transaction`). Must be used in an async block whose
 /// error type is `sqlx::Error`.
@@ -25,22 +44,20 @@ macro_rules! append_case_event {
         let head: Option<String> = sqlx::query_scalar("SELECT head FROM chain_heads WHERE chain = $1")
             .bind(&chain).fetch_optional(&mut *$tx).await?;
         let prev = head.unwrap_or_else(|| $crate::server::audit::GENESIS.to_owned());
-        let hash = $crate::server::audit::chain_hash(&prev, &content);
+        let e = $crate::server::store::audit::ChainedEvent::after(prev, case_id, content);
         let moved = sqlx::query(
             "INSERT INTO chain_heads (chain, head, length) VALUES ($1, $2, 1)
              ON CONFLICT (chain) DO UPDATE SET head = excluded.head, length = chain_heads.length + 1 WHERE chain_heads.head = $3",
         )
-        .bind(&chain).bind(&hash).bind(&prev).execute(&mut *$tx).await?.rows_affected();
+        .bind(&chain).bind(&e.hash).bind(&e.prev).execute(&mut *$tx).await?.rows_affected();
         if moved != 1 {
             return Err($crate::server::store::audit::chain_moved().into());
         }
-        sqlx::query(
-            "INSERT INTO case_events (case_id, at, actor, from_status, to_status, note, kind, department, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(case_id).bind(content.at).bind(content.actor).bind(from).bind(content.to).bind(content.note)
-        .bind(content.kind).bind(content.department).bind(&prev).bind(&hash)
-        .execute(&mut *$tx).await?;
+        let c = &e.content;
+        sqlx::query(&format!("{} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", $crate::server::store::audit::CASE_EVENT_INSERT))
+            .bind(e.case_id).bind(c.at).bind(c.actor).bind(c.from).bind(c.to).bind(c.note)
+            .bind(c.kind).bind(c.department).bind(&e.prev).bind(&e.hash)
+            .execute(&mut *$tx).await?;
     }};
 }
 

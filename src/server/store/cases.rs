@@ -224,11 +224,11 @@ macro_rules! write_cases {
             }
             // Each new case's chain: its first events hashed in order, then every
             // event and every chain head in one statement each.
-            let mut events: Vec<(i64, i64, &str, Option<&str>, &str, &str, &str, String, String)> = Vec::new();
-            let mut heads: Vec<(String, String, i64)> = Vec::new();
-            for case in &fresh {
-                let case_id = written.get(&case.draft_id).ok_or(sqlx::Error::RowNotFound)?.0.0;
-                let chain = crate::server::audit::case_chain(case_id);
+            let mut events: Vec<crate::server::store::audit::ChainedEvent> = Vec::new();
+            let mut heads: Vec<(&str, String, i64)> = Vec::new();
+            let ids = fresh.iter().map(|case| written.get(&case.draft_id).map(|row| row.0.0).ok_or(sqlx::Error::RowNotFound)).collect::<Result<Vec<i64>, _>>()?;
+            let chains: Vec<String> = ids.iter().map(|id| crate::server::audit::case_chain(*id)).collect();
+            for ((case, &case_id), chain) in fresh.iter().zip(&ids).zip(&chains) {
                 let submitted = CaseStatus::Submitted.code();
                 let mut first: Vec<(&str, &str, Option<&str>, &str)> = vec![(EventKind::Transition.code(), case.actor.as_str(), None, case.actor_note.as_str())];
                 // Each material provided without an upload is on the record: the licence
@@ -247,22 +247,24 @@ macro_rules! write_cases {
                     first.push((EventKind::Payment.code(), "system", Some(submitted), note.as_str()));
                 }
                 let mut prev = crate::server::audit::GENESIS.to_owned();
-                for (kind, actor, from, note) in &first {
-                    let content = crate::server::audit::CaseEventContent { chain: &chain, at: case.at, actor, kind, department: "", from: *from, to: submitted, note };
-                    let hash = crate::server::audit::chain_hash(&prev, &content);
-                    events.push((case_id, case.at, actor, *from, kind, note, submitted, std::mem::replace(&mut prev, hash.clone()), hash));
+                for (kind, actor, from, note) in first.iter().copied() {
+                    let content = crate::server::audit::CaseEventContent { chain, at: case.at, actor, kind, department: "", from, to: submitted, note };
+                    let event = crate::server::store::audit::ChainedEvent::after(prev, case_id, content);
+                    prev = event.hash.clone();
+                    events.push(event);
                 }
                 heads.push((chain, prev, first.len() as i64));
             }
             let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO chain_heads (chain, head, length) ");
             q.push_values(&heads, |mut row, (chain, head, length)| {
-                row.push_bind(chain.as_str()).push_bind(head.as_str()).push_bind(*length);
+                row.push_bind(*chain).push_bind(head.as_str()).push_bind(*length);
             });
             q.build().execute(&mut *$tx).await?;
-            let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO case_events (case_id, at, actor, from_status, to_status, note, kind, department, prev_hash, hash) ");
-            q.push_values(&events, |mut row, (case_id, at, actor, from, kind, note, to, prev, hash)| {
-                row.push_bind(*case_id).push_bind(*at).push_bind(*actor).push_bind(*from).push_bind(*to).push_bind(*note)
-                    .push_bind(*kind).push_bind("").push_bind(prev.as_str()).push_bind(hash.as_str());
+            let mut q = sqlx::QueryBuilder::<$db>::new(crate::server::store::audit::CASE_EVENT_INSERT);
+            q.push_values(&events, |mut row, e| {
+                let c = &e.content;
+                row.push_bind(e.case_id).push_bind(c.at).push_bind(c.actor).push_bind(c.from).push_bind(c.to).push_bind(c.note)
+                    .push_bind(c.kind).push_bind(c.department).push_bind(e.prev.as_str()).push_bind(e.hash.as_str());
             });
             q.build().execute(&mut *$tx).await?;
         }
@@ -669,10 +671,7 @@ impl Store {
         let written: Option<CaseRow> = match &self.pool {
             // Through the committer: one transaction (one sync to disk) for every
             // submission waiting at the moment.
-            Pool::Sqlite(_) => match &self.committer {
-                Some(committer) => committer.submit(case).await?,
-                None => return Err(corrupt("the SQLite store has no committer")),
-            },
+            Pool::Sqlite(_, committer) => committer.submit(case).await?,
             Pool::Postgres(pool) => {
                 let written: Result<Option<CaseRow>, sqlx::Error> = async {
                     let mut tx = pool.begin_write().await?;

@@ -3,6 +3,10 @@
 use super::{Pool, Store, StoreResult, corrupt, like_pattern};
 use crate::domain::catalog::{Audience, Department, HandlingDepth, ServiceItem};
 use crate::domain::site::{Site, Sites};
+use crate::server::page_cache::KEEP_FOR;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 /// A catalog entry as listed, without its full guide.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -29,6 +33,23 @@ pub struct CatalogFilter {
     pub popular_only: bool,
 }
 
+/// The catalog as this process last read it. The catalog changes only when a
+/// process starts with new catalog files, yet every guide, form, submission and
+/// lookup reads its item and the departments: parsing the item's stored definition
+/// again each time was most of a lookup's work. What was read is kept for
+/// [`KEEP_FOR`] (as rendered pages are), so a change made by another process shows
+/// within that time; this process's own changes drop it at once.
+#[derive(Default)]
+pub(super) struct CatalogMemo {
+    /// Only items that exist: codes asked for at random must not grow it.
+    items: RwLock<HashMap<String, (Instant, Arc<ServiceItem>)>>,
+    departments: RwLock<Option<(Instant, Vec<Department>)>>,
+}
+
+fn fresh(at: &Instant) -> bool {
+    at.elapsed() < KEEP_FOR
+}
+
 impl Store {
     pub async fn upsert_department(&self, d: &Department) -> StoreResult<()> {
         on_pool!(self, pool => {
@@ -39,17 +60,24 @@ impl Store {
             .bind(&d.code).bind(&d.name.zh).bind(&d.name.en).bind(&d.phone)
             .execute(pool).await?;
         });
+        *self.catalog.departments.write().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(())
     }
 
     pub async fn departments(&self) -> StoreResult<Vec<Department>> {
+        if let Some((_, kept)) = self.catalog.departments.read().unwrap_or_else(|p| p.into_inner()).as_ref().filter(|(at, _)| fresh(at)) {
+            return Ok(kept.clone());
+        }
+        let read = Instant::now();
         let rows: Vec<(String, String, String, String)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT code, name_zh, name_en, phone FROM departments ORDER BY code").fetch_all(pool).await?
         });
-        Ok(rows
+        let departments = rows
             .into_iter()
             .map(|(code, zh, en, phone)| Department { code, name: crate::domain::text::Text { zh, en }, phone })
-            .collect())
+            .collect::<Vec<_>>();
+        *self.catalog.departments.write().unwrap_or_else(|p| p.into_inner()) = Some((read, departments.clone()));
+        Ok(departments)
     }
 
     /// Stores `item` unless an identical version is already there. Returns whether
@@ -77,6 +105,7 @@ impl Store {
             .bind(search_pinyin)
             .execute(pool).await?.rows_affected()
         });
+        self.catalog.items.write().unwrap_or_else(|p| p.into_inner()).remove(&item.code);
         Ok(changed > 0)
     }
 
@@ -107,10 +136,17 @@ impl Store {
     }
 
     pub async fn service_item(&self, code: &str) -> StoreResult<Option<ServiceItem>> {
+        if let Some((_, kept)) = self.catalog.items.read().unwrap_or_else(|p| p.into_inner()).get(code).filter(|(at, _)| fresh(at)) {
+            return Ok(Some(kept.as_ref().clone()));
+        }
+        let read = Instant::now();
         let definition: Option<String> = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT definition FROM service_items WHERE code = $1").bind(code).fetch_optional(pool).await?
         });
-        definition.map(|d| serde_json::from_str(&d).map_err(|e| corrupt(format!("service item {code}: {e}")))).transpose()
+        let Some(definition) = definition else { return Ok(None) };
+        let item: ServiceItem = serde_json::from_str(&definition).map_err(|e| corrupt(format!("service item {code}: {e}")))?;
+        self.catalog.items.write().unwrap_or_else(|p| p.into_inner()).insert(code.to_owned(), (read, Arc::new(item.clone())));
+        Ok(Some(item))
     }
 
     /// Stores the service sites with their paths (`/district/town/village/`).

@@ -3,7 +3,7 @@
 //! messages sent to its number, its licences and its unfinished drafts.
 
 use super::BeginWrite;
-use super::{LicenceRecord, Notice, Pool, Store, StoreResult, corrupt, status_of};
+use super::{LicenceRecord, NOT_REVOKED, Notice, Pool, Store, StoreResult, corrupt, status_of};
 use crate::domain::case::{CaseStatus, EventKind};
 use crate::domain::ids::TrackingNumber;
 use crate::domain::one_time_code::EarlierSend;
@@ -161,9 +161,11 @@ impl Store {
         Ok(Citizen { id, phone: phone.to_owned() })
     }
 
-    pub async fn citizen(&self, id: i64) -> StoreResult<Option<Citizen>> {
+    /// The account a citizen session cookie names, unless that session was signed out.
+    pub async fn citizen_of_session(&self, id: i64, session_hash: &str) -> StoreResult<Option<Citizen>> {
+        let sql = format!("SELECT phone FROM citizens WHERE id = $1 AND {NOT_REVOKED}");
         let phone: Option<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT phone FROM citizens WHERE id = $1").bind(id).fetch_optional(pool).await?
+            sqlx::query_scalar(&sql).bind(id).bind(session_hash).fetch_optional(pool).await?
         });
         Ok(phone.map(|phone| Citizen { id, phone }))
     }

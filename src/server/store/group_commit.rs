@@ -60,13 +60,7 @@ impl Committer {
 async fn commit(pool: &SqlitePool, batch: Vec<Job>) {
     let (cases, answers): (Vec<PreparedCase>, Vec<oneshot::Sender<StoreResult<Option<CaseRow>>>>) = batch.into_iter().map(|j| (j.case, j.done)).unzip();
     if cases.len() > 1 {
-        let together = async {
-            let mut tx = pool.begin_write().await?;
-            let written = super::cases::write_cases_sqlite(&mut tx, &cases).await?;
-            tx.commit().await.map(|()| written)
-        }
-        .await;
-        if let Ok(mut written) = together {
+        if let Ok(mut written) = write_and_commit(pool, &cases).await {
             // A draft twice in the batch: the first answer carries the row, the
             // repeat reads it (as any retry does).
             for (case, done) in cases.iter().zip(answers) {
@@ -76,12 +70,15 @@ async fn commit(pool: &SqlitePool, batch: Vec<Job>) {
         }
     }
     for (case, done) in cases.iter().zip(answers) {
-        let alone = async {
-            let mut tx = pool.begin_write().await?;
-            let mut written = super::cases::write_cases_sqlite(&mut tx, std::slice::from_ref(case)).await?;
-            tx.commit().await.map(|()| written.remove(&case.draft_id))
-        }
-        .await;
+        let alone = write_and_commit(pool, std::slice::from_ref(case)).await.map(|mut written| written.remove(&case.draft_id));
         let _ = done.send(alone.or_else(|e| already_submitted(e).map(|()| None)).map_err(StoreError::from));
     }
+}
+
+/// Writes `cases` in one transaction and commits it: the rows written, by draft.
+async fn write_and_commit(pool: &SqlitePool, cases: &[PreparedCase]) -> Result<std::collections::HashMap<String, CaseRow>, sqlx::Error> {
+    let mut tx = pool.begin_write().await?;
+    let written = super::cases::write_cases_sqlite(&mut tx, cases).await?;
+    tx.commit().await?;
+    Ok(written)
 }

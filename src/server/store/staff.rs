@@ -1,6 +1,6 @@
 //! Staff accounts: who they are, their roles, department and service site.
 
-use super::{Pool, Store, StoreResult};
+use super::{NOT_REVOKED, Pool, Store, StoreResult};
 use crate::domain::case::Role;
 
 /// A staff account.
@@ -72,9 +72,11 @@ impl Store {
         Ok(row.map(user_from_row))
     }
 
-    pub async fn user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+    /// The account a session cookie names, unless that session was signed out
+    /// (`revoke_session`): one round trip on every staff request.
+    pub async fn user_of_session(&self, id: i64, session_hash: &str) -> StoreResult<Option<UserRecord>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND {NOT_REVOKED}");
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(id).bind(session_hash).fetch_optional(pool).await?);
         Ok(row.map(user_from_row))
     }
 
@@ -108,13 +110,6 @@ impl Store {
                 .bind(session_hash).bind(until_ms).execute(pool).await?;
         });
         Ok(())
-    }
-
-    pub async fn session_revoked(&self, session_hash: &str) -> StoreResult<bool> {
-        let found: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT until_ms FROM revoked_sessions WHERE session_hash = $1").bind(session_hash).fetch_optional(pool).await?
-        });
-        Ok(found.is_some())
     }
 
     /// Forgets revocations of cookies that have expired by `now` (the housekeeping sweep).

@@ -39,6 +39,7 @@ fn calendar_view((v, outcome): (CalendarAdminView, Outcome)) -> impl IntoView {
         .map(|code| {
             let message = match code {
                 "reason" => t_string!(i18n, calendar.error_reason).to_string(),
+                "control_character" => t_string!(i18n, errors.control_character).to_string(),
                 "year" => t_string!(i18n, calendar.error_year).to_string(),
                 _ => fill_template(&t_string!(i18n, calendar.error_invalid).to_string(), &[("detail", outcome.detail.clone().unwrap_or_default())]),
             };

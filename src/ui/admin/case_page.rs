@@ -43,6 +43,7 @@ fn error_message(i18n: I18n, code: &str) -> (String, String) {
         "nothing_to_correct" => ("#fix-list".into(), t_string!(i18n, admin.nothing_to_correct).to_string()),
         "not_your_role" => ("#note".into(), t_string!(i18n, admin.not_your_role).to_string()),
         "note_too_long" => ("#note".into(), t_string!(i18n, admin.note_too_long).to_string()),
+        "note_control_character" => ("#note".into(), t_string!(i18n, errors.control_character).to_string()),
         _ => ("#note".into(), t_string!(i18n, admin.not_allowed_now).to_string()),
     }
 }

@@ -45,6 +45,8 @@ fn credit_view((v, outcome): (CreditAdminView, Outcome)) -> impl IntoView {
     let lang = lang();
     let problems = match outcome.error.as_deref() {
         Some("why") => vec![("#why".to_owned(), t_string!(i18n, credit.error_why).to_string())],
+        Some("why_control_character") => vec![("#why".to_owned(), t_string!(i18n, errors.control_character).to_string())],
+        Some("reason_control_character") => vec![("#reason_zh".to_owned(), t_string!(i18n, errors.control_character).to_string())],
         Some(_) => vec![("#subject".to_owned(), t_string!(i18n, credit.error_entry).to_string())],
         None => vec![],
     };

@@ -17,22 +17,35 @@ pub fn CheckPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(
-        move || (params.read().get("draft").unwrap_or_default(), query.read().get("delivery_error")),
-        |(draft, delivery_error)| async move { Ok((load_check(draft).await?, delivery_error)) },
+        move || {
+            let q = query.read();
+            let typed = DeliveryTyped { kind: q.get("delivery").unwrap_or_default(), address: q.get("address").unwrap_or_default(), site: q.get("pickup_site").unwrap_or_default() };
+            (params.read().get("draft").unwrap_or_default(), q.get("delivery_error"), typed)
+        },
+        |(draft, delivery_error, typed)| async move { Ok((load_check(draft).await?, delivery_error, typed)) },
     );
     load_page(data, check_view)
+}
+
+/// The delivery choice as sent, when it was refused: shown again as it was.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+struct DeliveryTyped {
+    kind: String,
+    address: String,
+    site: String,
 }
 
 fn delivery_error_message(i18n: crate::ui::I18n, code: &str) -> String {
     match code {
         "error_address_required" => t_string!(i18n, delivery.error_address_required).to_string(),
         "error_address_too_long" => t_string!(i18n, delivery.error_address_too_long).to_string(),
+        "error_address_control_character" => t_string!(i18n, delivery.error_address_control_character).to_string(),
         "error_unknown_site" => t_string!(i18n, delivery.error_unknown_site).to_string(),
         _ => t_string!(i18n, delivery.error_choose).to_string(),
     }
 }
 
-fn check_view((v, delivery_error): (CheckView, Option<String>)) -> impl IntoView {
+fn check_view((v, delivery_error, typed): (CheckView, Option<String>, DeliveryTyped)) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang();
     let name = v.item.name.get(lang).to_owned();
@@ -88,29 +101,29 @@ fn check_view((v, delivery_error): (CheckView, Option<String>)) -> impl IntoView
                     <p class="field-hint">{t_string!(i18n, delivery.hint).to_string()}</p>
                     {delivery_error.clone().map(|e| view! { <p id="delivery-error" class="field-error">{e}</p> })}
                     <div class="mb-3 flex min-h-12 items-center gap-3">
-                        <input id="delivery-online" type="radio" name="delivery" value="online" checked=true class="h-6 w-6"/>
+                        <input id="delivery-online" type="radio" name="delivery" value="online" checked={!matches!(typed.kind.as_str(), "post" | "collect")} class="h-6 w-6"/>
                         <label for="delivery-online">{t_string!(i18n, delivery.online).to_string()}</label>
                     </div>
                     <div class="mb-3">
                         <div class="flex min-h-12 items-center gap-3">
-                            <input id="delivery-post" type="radio" name="delivery" value="post" class="h-6 w-6"/>
+                            <input id="delivery-post" type="radio" name="delivery" value="post" checked={typed.kind == "post"} class="h-6 w-6"/>
                             <label for="delivery-post">{t_string!(i18n, delivery.post).to_string()}</label>
                         </div>
                         // Indented under its choice by padding, not margin, so a full-width field fits a 360 px screen.
                         <div class="pl-9">
                             <label for="address" class="field-label">{t_string!(i18n, delivery.address).to_string()}</label>
-                            <input id="address" name="address" type="text" maxlength="200" autocomplete="street-address" class="field-input max-w-lg"/>
+                            <input id="address" name="address" type="text" maxlength="200" autocomplete="street-address" class="field-input max-w-lg" value=typed.address.clone()/>
                         </div>
                     </div>
                     <div>
                         <div class="flex min-h-12 items-center gap-3">
-                            <input id="delivery-collect" type="radio" name="delivery" value="collect" class="h-6 w-6"/>
+                            <input id="delivery-collect" type="radio" name="delivery" value="collect" checked={typed.kind == "collect"} class="h-6 w-6"/>
                             <label for="delivery-collect">{t_string!(i18n, delivery.collect).to_string()}</label>
                         </div>
                         <div class="pl-9">
                             <label for="pickup_site" class="field-label">{t_string!(i18n, delivery.site).to_string()}</label>
                             <select id="pickup_site" name="pickup_site" class="field-input max-w-lg">
-                                {v.issuing_sites.iter().map(|(code, name)| view! { <option value=code.clone()>{name.get(lang).to_owned()}</option> }).collect_view()}
+                                {v.issuing_sites.iter().map(|(code, name)| view! { <option value=code.clone() selected={*code == typed.site}>{name.get(lang).to_owned()}</option> }).collect_view()}
                             </select>
                         </div>
                     </div>
