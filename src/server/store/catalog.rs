@@ -35,8 +35,8 @@ pub struct CatalogFilter {
 
 /// The catalog as this process last read it. The catalog changes only when a
 /// process starts with new catalog files, yet every guide, form, submission and
-/// lookup reads its item and the departments: parsing the item's stored definition
-/// again each time was most of a lookup's work. What was read is kept for
+/// lookup reads its item and the departments, and reading the item means parsing
+/// its stored definition (JSON) again. What was read is kept for
 /// [`KEEP_FOR`] (as rendered pages are), so a change made by another process shows
 /// within that time; this process's own changes drop it at once.
 #[derive(Default)]
