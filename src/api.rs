@@ -72,7 +72,7 @@ pub mod ssr {
     /// refusing text it cannot hold is the request's fault, answered as malformed.
     pub fn internal<E: std::fmt::Display + 'static>(context: &str, e: E) -> ApiError {
         let detail = crate::server::logging::redact(&e.to_string());
-        if (&e as &dyn std::any::Any).downcast_ref::<crate::server::store::StoreError>().is_some_and(|e| e.is_unstorable_text()) {
+        if (&e as &dyn std::any::Any).downcast_ref::<crate::server::store::StoreError>().is_some_and(|e| matches!(e, crate::server::store::StoreError::UnstorableText(_))) {
             tracing::info!("{context}: refused text the database cannot store: {detail}");
             return ApiError::Transport("text the database cannot store".into());
         }

@@ -77,7 +77,7 @@ pub async fn calendar_admin() -> Result<CalendarAdminView, ApiError> {
 #[server(endpoint = "staff/calendar/edit")]
 pub async fn edit_calendar(year: String, text: String, reason: String) -> Result<(), ApiError> {
     use super::ssr::{internal, state};
-    use crate::domain::calendar::{CalendarYear, WorkCalendar};
+    use crate::domain::calendar::{CalendarProblem, CalendarYear, WorkCalendar};
     use crate::domain::text::{CHANGE_REASON_MAX_CHARS, FreeTextError, required_free_text};
     use crate::ui::encode_query;
     let me = require_calendar_editor().await?;
@@ -94,16 +94,18 @@ pub async fn edit_calendar(year: String, text: String, reason: String) -> Result
             return Ok(());
         }
     };
-    let text: String = text.chars().take(20_000).collect();
-    // TOML refuses most control characters itself; this says so in the portal's words.
-    if !text.chars().all(crate::domain::text::allowed_in_free_text) {
-        back("error=control_character".into());
-        return Ok(());
-    }
-    let parsed = match toml::from_str::<CalendarYear>(&text) {
+    let parsed = match CalendarYear::parse(&text) {
         Ok(y) => y,
-        Err(e) => {
-            back(format!("error=syntax&detail={}", encode_query(e.message())));
+        Err(CalendarProblem::ControlCharacter) => {
+            back("error=control_character".into());
+            return Ok(());
+        }
+        Err(problem) => {
+            let detail = match problem {
+                CalendarProblem::Syntax(detail) => detail,
+                problem => problem.to_string(),
+            };
+            back(format!("error=syntax&detail={}", encode_query(&detail)));
             return Ok(());
         }
     };

@@ -83,8 +83,8 @@ pub async fn credit_admin() -> Result<CreditAdminView, ApiError> {
 #[server(endpoint = "staff/credit/put")]
 pub async fn put_credit_entry(subject: String, list: String, reason_zh: String, reason_en: String, why: String) -> Result<(), ApiError> {
     use super::ssr::{internal, state};
-    use crate::domain::credit::{CreditEntry, CreditEntryFile, CreditList};
-    use crate::domain::text::Text;
+    use crate::domain::credit::{CreditEntry, CreditEntryError, CreditEntryFile, CreditList};
+    use crate::domain::text::{FreeTextError, Text};
     let me = require_credit_editor().await?;
     let back = |query: &str| leptos_axum::redirect(&format!("/admin/credit?{query}#outcome"));
     let why = match change_reason(&why) {
@@ -99,19 +99,17 @@ pub async fn put_credit_entry(subject: String, list: String, reason_zh: String, 
         return Ok(());
     };
     let today = crate::server::clock::today();
-    if ![&reason_zh, &reason_en].iter().all(|r| r.chars().all(crate::domain::text::allowed_in_free_text)) {
-        back("error=reason_control_character");
-        return Ok(());
-    }
-    let file = CreditEntryFile {
-        id: subject.trim().chars().take(40).collect(),
-        list,
-        reason: Text { zh: reason_zh.trim().chars().take(200).collect(), en: reason_en.trim().chars().take(200).collect() },
-        since: today.to_string(),
-    };
-    let Ok(entry) = CreditEntry::check(&file) else {
-        back("error=entry");
-        return Ok(());
+    let file = CreditEntryFile { id: subject.trim().to_owned(), list, reason: Text { zh: reason_zh, en: reason_en }, since: today.to_string() };
+    let entry = match CreditEntry::check(&file) {
+        Ok(entry) => entry,
+        Err(CreditEntryError::Reason { problem: FreeTextError::ControlCharacter, .. }) => {
+            back("error=reason_control_character");
+            return Ok(());
+        }
+        Err(_) => {
+            back("error=entry");
+            return Ok(());
+        }
     };
     state().store.put_credit_entry(&entry, &me.actor(), why, crate::server::clock::now_ms()).await.map_err(|e| internal("saving credit entry", e))?;
     tracing::info!(by = %me.username, list = list.code(), "credit list changed");

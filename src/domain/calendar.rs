@@ -142,6 +142,25 @@ pub struct CalendarYear {
     pub holidays: Vec<Holiday>,
 }
 
+/// The longest text of one year an administrator may save, in characters (a year's
+/// notice is about 1,500).
+pub const CALENDAR_TEXT_MAX_CHARS: usize = 20_000;
+
+impl CalendarYear {
+    /// Reads one year's text. Control characters are refused by name before TOML
+    /// sees them (TOML refuses most, in its own words), and so is a text too long
+    /// to be a year's notice.
+    pub fn parse(text: &str) -> Result<CalendarYear, CalendarProblem> {
+        if !text.chars().all(crate::domain::text::allowed_in_free_text) {
+            return Err(CalendarProblem::ControlCharacter);
+        }
+        if text.chars().count() > CALENDAR_TEXT_MAX_CHARS {
+            return Err(CalendarProblem::TooLong { max: CALENDAR_TEXT_MAX_CHARS });
+        }
+        toml::from_str(text).map_err(|e| CalendarProblem::Syntax(e.message().to_owned()))
+    }
+}
+
 /// One holiday of a year: its days off and the weekend days worked in exchange (调休).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +176,9 @@ pub struct Holiday {
 pub enum CalendarProblem {
     /// The text is not TOML of the expected shape.
     Syntax(String),
+    /// An invisible control character other than a line break or a tab.
+    ControlCharacter,
+    TooLong { max: usize },
     /// A date that does not exist or is not `YYYY-MM-DD`.
     BadDate { year: i32, value: String },
     /// A date filed under another year.
@@ -175,6 +197,8 @@ impl fmt::Display for CalendarProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CalendarProblem::Syntax(e) => write!(f, "not a calendar file: {e}"),
+            CalendarProblem::ControlCharacter => write!(f, "the text holds a control character"),
+            CalendarProblem::TooLong { max } => write!(f, "the text is longer than {max} characters"),
             CalendarProblem::BadDate { year, value } => write!(f, "{year}: `{value}` is not a date YYYY-MM-DD"),
             CalendarProblem::WrongYear { year, date } => write!(f, "{year}: {date} belongs to another year"),
             CalendarProblem::Contradiction { date } => write!(f, "{date} is listed twice or as both a day off and a working day"),
@@ -221,9 +245,9 @@ impl WorkCalendar {
         let mut years = Vec::new();
         let mut problems = Vec::new();
         for text in texts {
-            match toml::from_str::<CalendarYear>(text) {
+            match CalendarYear::parse(text) {
                 Ok(y) => years.push(y),
-                Err(e) => problems.push(CalendarProblem::Syntax(e.message().to_owned())),
+                Err(problem) => problems.push(problem),
             }
         }
         match WorkCalendar::from_years(&years) {
@@ -515,5 +539,15 @@ mod tests {
         assert!(errs.contains(&CalendarProblem::WorkingDayOnWeekday { date: d("2026-04-08") }), "{errs:?}");
         assert!(errs.contains(&CalendarProblem::DuplicateYear(2026)), "{errs:?}");
         assert!(errs.iter().any(|e| matches!(e, CalendarProblem::Syntax(_))), "{errs:?}");
+    }
+
+    #[test]
+    fn a_year_text_with_a_control_character_or_too_long_is_refused_by_name() {
+        assert_eq!(CalendarYear::parse("year = 2026\n# 说明\t<b>\r\n").map(|y| y.year), Ok(2026));
+        assert_eq!(CalendarYear::parse("year = 2026\n# \u{0}"), Err(CalendarProblem::ControlCharacter));
+        assert_eq!(CalendarYear::parse("year = 2026\n# \u{1b}[2J"), Err(CalendarProblem::ControlCharacter));
+        let long = format!("year = 2026\n#{}", "注".repeat(CALENDAR_TEXT_MAX_CHARS));
+        assert_eq!(CalendarYear::parse(&long), Err(CalendarProblem::TooLong { max: CALENDAR_TEXT_MAX_CHARS }));
+        assert_eq!(WorkCalendar::from_toml_texts(&["year = 2026\u{7f}"]), Err(vec![CalendarProblem::ControlCharacter]));
     }
 }

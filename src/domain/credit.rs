@@ -8,7 +8,7 @@
 use super::calendar::Date;
 use super::form::{FieldKind, FormDefinition};
 use super::ids::{CreditCode, ResidentId};
-use super::text::Text;
+use super::text::{FreeTextError, Text, required_free_text};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -81,15 +81,41 @@ pub struct CreditEntry {
     pub since: Date,
 }
 
-impl CreditEntry {
-    /// Checks one entry: an ID number or credit code that parses, a date.
-    pub fn check(e: &CreditEntryFile) -> Result<CreditEntry, String> {
-        let subject = CreditSubject::parse(&e.id).ok_or_else(|| format!("`{}` is neither a resident ID number nor a unified social credit code", e.id))?;
-        let since = Date::parse_iso(&e.since).ok_or_else(|| format!("{}: since `{}` is not a date (YYYY-MM-DD)", e.id, e.since))?;
-        if e.reason.zh.trim().is_empty() || e.reason.en.trim().is_empty() {
-            return Err(format!("{}: the reason needs zh and en", e.id));
+/// The longest reason for a listing, in each language, in characters.
+pub const CREDIT_REASON_MAX_CHARS: usize = 200;
+
+/// Why an entry was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreditEntryError {
+    /// Neither a resident ID number nor a unified social credit code.
+    Subject { id: String },
+    Since { id: String, since: String },
+    /// A reason for the listing missing in a language, too long, or holding a
+    /// control character.
+    Reason { id: String, problem: FreeTextError },
+}
+
+impl std::fmt::Display for CreditEntryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CreditEntryError::Subject { id } => write!(f, "`{id}` is neither a resident ID number nor a unified social credit code"),
+            CreditEntryError::Since { id, since } => write!(f, "{id}: since `{since}` is not a date (YYYY-MM-DD)"),
+            CreditEntryError::Reason { id, problem: FreeTextError::Missing } => write!(f, "{id}: the reason needs zh and en"),
+            CreditEntryError::Reason { id, problem: FreeTextError::TooLong { max } } => write!(f, "{id}: a reason is longer than {max} characters"),
+            CreditEntryError::Reason { id, problem: FreeTextError::ControlCharacter } => write!(f, "{id}: a reason holds a control character"),
         }
-        Ok(CreditEntry { subject, list: e.list, reason: e.reason.clone(), since })
+    }
+}
+
+impl CreditEntry {
+    /// Checks one entry: an ID number or credit code that parses, a date, and the
+    /// reason in both languages as free text (kept trimmed).
+    pub fn check(e: &CreditEntryFile) -> Result<CreditEntry, CreditEntryError> {
+        let subject = CreditSubject::parse(&e.id).ok_or_else(|| CreditEntryError::Subject { id: e.id.clone() })?;
+        let since = Date::parse_iso(&e.since).ok_or_else(|| CreditEntryError::Since { id: e.id.clone(), since: e.since.clone() })?;
+        let reason = |raw: &str| required_free_text(raw, CREDIT_REASON_MAX_CHARS).map(str::to_owned).map_err(|problem| CreditEntryError::Reason { id: e.id.clone(), problem });
+        let reason = Text { zh: reason(&e.reason.zh)?, en: reason(&e.reason.en)? };
+        Ok(CreditEntry { subject, list: e.list, reason, since })
     }
 }
 
@@ -100,7 +126,7 @@ pub fn parse_credit_file(text: &str) -> Result<Vec<CreditEntry>, String> {
     file.entries
         .iter()
         .map(|e| {
-            let entry = CreditEntry::check(e)?;
+            let entry = CreditEntry::check(e).map_err(|e| e.to_string())?;
             if !seen.insert(entry.subject.key().to_owned()) {
                 return Err(format!("{} is listed twice", entry.subject.key()));
             }
@@ -153,6 +179,22 @@ since = "2025-01-01"
         assert!(parse_credit_file(&FILE.replace("11010519491231002X", "110105194912310021")).unwrap_err().contains("neither"));
         assert!(parse_credit_file(&FILE.replace("91350100M000100Y43", "11010519491231002X")).unwrap_err().contains("twice"));
         assert!(parse_credit_file(&FILE.replace("2025-06-01", "June")).is_err());
+    }
+
+    #[test]
+    fn the_reason_for_a_listing_is_free_text_in_both_languages() {
+        let entry = |zh: &str, en: &str| CreditEntryFile { id: "11010519491231002X".into(), list: CreditList::Red, reason: Text { zh: zh.into(), en: en.into() }, since: "2026-01-01".into() };
+        let checked = CreditEntry::check(&entry("  守信 <b>&amp;</b>  ", "Kept\tfaith")).unwrap();
+        assert_eq!(checked.reason, Text { zh: "守信 <b>&amp;</b>".into(), en: "Kept\tfaith".into() });
+        let problem = |zh: &str, en: &str| match CreditEntry::check(&entry(zh, en)) {
+            Err(CreditEntryError::Reason { problem, .. }) => Some(problem),
+            _ => None,
+        };
+        assert_eq!(problem("守信", " "), Some(FreeTextError::Missing));
+        assert_eq!(problem("守\u{0}信", "x"), Some(FreeTextError::ControlCharacter));
+        assert_eq!(problem("x", "\u{1b}[31m"), Some(FreeTextError::ControlCharacter));
+        assert_eq!(problem(&"信".repeat(CREDIT_REASON_MAX_CHARS + 1), "x"), Some(FreeTextError::TooLong { max: CREDIT_REASON_MAX_CHARS }));
+        assert_eq!(problem(&"信".repeat(CREDIT_REASON_MAX_CHARS), "x"), None);
     }
 
     #[test]

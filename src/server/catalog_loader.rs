@@ -142,7 +142,7 @@ fn read_calendar(dir: &Path, problems: &mut Vec<String>) -> Result<Vec<(i32, Str
     let mut years = Vec::new();
     for path in paths {
         let text = read(&path)?;
-        match toml::from_str::<CalendarYear>(&text) {
+        match CalendarYear::parse(&text) {
             Err(e) => problems.push(format!("{}: {e}", path.display())),
             Ok(y) => {
                 if path.file_stem().and_then(|s| s.to_str()) != Some(y.year.to_string().as_str()) {

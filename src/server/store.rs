@@ -36,6 +36,11 @@ pub enum StoreError {
     Corrupt(String),
     Database(sqlx::Error),
     Migration(sqlx::migrate::MigrateError),
+    /// The database refused a value it cannot hold as text, such as a NUL, which
+    /// PostgreSQL text cannot store (SQLSTATE 22021, 22P05). That is the sender's
+    /// input, not a failure of ours: every parser should have refused it first with
+    /// its own message, and this is the net under them.
+    UnstorableText(String),
 }
 
 impl std::fmt::Display for StoreError {
@@ -45,26 +50,18 @@ impl std::fmt::Display for StoreError {
             StoreError::Corrupt(what) => write!(f, "stored data does not parse: {what}"),
             StoreError::Database(e) => write!(f, "database: {e}"),
             StoreError::Migration(e) => write!(f, "migration: {e}"),
+            StoreError::UnstorableText(e) => write!(f, "text the database cannot store: {e}"),
         }
     }
 }
 impl std::error::Error for StoreError {}
 
-impl StoreError {
-    /// Whether the database refused a value it cannot hold as text, such as a NUL,
-    /// which PostgreSQL text cannot store (SQLSTATE 22021, 22P05). That is the
-    /// sender's input, not a failure of ours: every parser should have refused it
-    /// first with its own message, and this is the net under them.
-    pub fn is_unstorable_text(&self) -> bool {
-        match self {
-            StoreError::Database(sqlx::Error::Database(d)) => matches!(d.code().as_deref(), Some("22021" | "22P05")),
-            _ => false,
-        }
-    }
-}
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Database(e)
+        match &e {
+            sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("22021" | "22P05")) => StoreError::UnstorableText(d.message().to_owned()),
+            _ => StoreError::Database(e),
+        }
     }
 }
 

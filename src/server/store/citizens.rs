@@ -163,9 +163,9 @@ impl Store {
 
     /// The account a citizen session cookie names, unless that session was signed out.
     pub async fn citizen_of_session(&self, id: i64, session_hash: &str) -> StoreResult<Option<Citizen>> {
-        let sql = format!("SELECT phone FROM citizens WHERE id = $1 AND {NOT_REVOKED}");
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("SELECT phone FROM citizens WHERE id = $1 AND {NOT_REVOKED}"));
         let phone: Option<String> = on_pool!(self, pool => {
-            sqlx::query_scalar(&sql).bind(id).bind(session_hash).fetch_optional(pool).await?
+            sqlx::query_scalar(SQL.as_str()).bind(id).bind(session_hash).fetch_optional(pool).await?
         });
         Ok(phone.map(|phone| Citizen { id, phone }))
     }

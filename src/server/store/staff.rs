@@ -75,8 +75,8 @@ impl Store {
     /// The account a session cookie names, unless that session was signed out
     /// (`revoke_session`): one round trip on every staff request.
     pub async fn user_of_session(&self, id: i64, session_hash: &str) -> StoreResult<Option<UserRecord>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND {NOT_REVOKED}");
-        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(id).bind(session_hash).fetch_optional(pool).await?);
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND {NOT_REVOKED}"));
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(SQL.as_str()).bind(id).bind(session_hash).fetch_optional(pool).await?);
         Ok(row.map(user_from_row))
     }
 
