@@ -1,18 +1,34 @@
-// The handheld version is installable and keeps its frame for a bad connection
-// (public/sw.js, for /m only); where service workers are missing, it works without.
-if ("serviceWorker" in navigator && /^\/m(\/|$)/.test(location.pathname)) {
-  navigator.serviceWorker.register("/sw.js", { scope: "/m" }).catch(() => {});
-}
+// What only installing the handheld version needs waits for the page to paint, so
+// its fetches do not compete with the page's own: the web app manifest (and with it
+// its icons), and the service worker that keeps the frame for a bad connection
+// (public/sw.js, for /m only; where service workers are missing, /m works without).
+const afterFirstPaint = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+afterFirstPaint.then(() => {
+  const manifest = document.createElement("link");
+  manifest.rel = "manifest";
+  manifest.href = "/manifest.webmanifest";
+  document.head.append(manifest);
+  if ("serviceWorker" in navigator && /^\/m(\/|$)/.test(location.pathname)) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/m" }).catch(() => {});
+  }
+});
 
 // Wakes the islands of a page, and only where there are some: a page without an
 // island (home, catalog, guide, lookup…) loads no client code beyond this file.
 // (It takes the place of Leptos's <HydrationScripts islands>, which loads the
 // whole WASM on every page.) Islands are found in document order; an island's
 // `leptos-children` run their hook before the islands inside them wake.
+// The page is whole without its islands (forms work without JavaScript), so the
+// client code waits for the first paint and is fetched at low priority: on a slow
+// phone the words come first, then what makes them livelier. Waking is split into
+// tasks (one to start, one per island) so a tap is never kept waiting long.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 const page = document.body;
 if (page.querySelector("leptos-island")) {
+  await afterFirstPaint;
   const client = await import("/pkg/portal.js");
-  await client.default({ module_or_path: "/pkg/portal.wasm" });
+  await client.default({ module_or_path: fetch("/pkg/portal.wasm", { priority: "low" }) });
+  await nextTask();
   client.hydrate();
   const childHooks = [];
   const wakeIsland = async (el) => {
@@ -21,6 +37,7 @@ if (page.querySelector("leptos-island")) {
       console.warn(`no client code for the island ${el.dataset.component}`);
       return;
     }
+    await nextTask();
     const hook = childHooks[childHooks.length - 1];
     if (hook) hook();
     await island(el);

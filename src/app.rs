@@ -20,8 +20,10 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#991b1b"/>
                 <link rel="stylesheet" href=stylesheet/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="manifest" href="/manifest.webmanifest"/>
+                // In the page, not a request of its own (`public/favicon.svg`, which
+                // the offline page links). The manifest is named by the island loader
+                // after the first paint: only installing the handheld version needs it.
+                <link rel="icon" href=FAVICON type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <IslandScript src=loader/>
                 <MetaTags/>
@@ -32,6 +34,9 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// `public/favicon.svg` as a data address.
+const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='6' fill='%23991b1b'/%3E%3Cpath d='M8 22h16M10 22V12m4 10V12m4 10V12m4 10V12M7 12l9-5 9 5z' stroke='%23fff' stroke-width='2' fill='none'/%3E%3C/svg%3E";
 
 /// The stylesheet's and the island loader's addresses: their content-hashed names
 /// (cached for a year, `server::assets`), or the plain ones where the portal runs
@@ -53,7 +58,8 @@ fn IslandScript(src: String) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    view! { <script type="module" src=src></script> }
+    // Low priority: nothing on the page waits for it (see islands.js).
+    view! { <script type="module" src=src fetchpriority="low"></script> }
 }
 
 #[component]

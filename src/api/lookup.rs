@@ -170,41 +170,32 @@ pub(crate) mod ssr {
     use crate::server::store::CaseRecord;
 
     /// A case's materials provided without an upload, named from its item.
-    pub async fn provided(st: &AppState, case: &CaseRecord, item: Option<&crate::domain::catalog::ServiceItem>) -> Result<Vec<ProvidedView>, ApiError> {
+    pub fn provided(case: &CaseRecord, provisions: Vec<crate::domain::provision::Provision>, item: Option<&crate::domain::catalog::ServiceItem>) -> Vec<ProvidedView> {
         let today = crate::server::clock::today();
-        Ok(st
-            .store
-            .provisions_of_draft(&case.draft_id)
-            .await
-            .map_err(|e| internal("lookup provisions", e))?
+        provisions
             .into_iter()
             .map(|p| ProvidedView {
                 name: item.and_then(|i| i.material(&p.material_code)).map(|m| m.name.clone()).unwrap_or_default(),
                 overdue: p.is_overdue(today) && !case.status.is_final(),
                 provision: p,
             })
-            .collect())
+            .collect()
     }
 
     /// Everything the applicant may see of their case.
     pub async fn progress(st: &AppState, case: &CaseRecord) -> Result<CaseProgress, ApiError> {
-        let events = st.store.case_events(case.id).await.map_err(|e| internal("lookup events", e))?;
+        let parts = st.store.case_parts(case).await.map_err(|e| internal("lookup", e))?;
+        let events = parts.events;
         let item = st.store.service_item(&case.service_code).await.map_err(|e| internal("lookup service", e))?;
         let departments = st.store.departments().await.map_err(|e| internal("lookup departments", e))?;
         let name_of = |code: &str| departments.iter().find(|d| d.code == code).map(|d| d.name.clone()).unwrap_or_default();
-        let reviews = st.store.case_reviews(case.id).await.map_err(|e| internal("lookup reviews", e))?;
-        let messages = st
-            .store
-            .case_messages(case.id)
-            .await
-            .map_err(|e| internal("lookup messages", e))?
+        let reviews = parts.reviews;
+        let messages = parts
+            .messages
             .into_iter()
             .filter_map(|m| Some((format_china_datetime(m.delivered_at?), m.body)))
             .collect();
-        let licence = match st.store.licence_of_case(case.id).await.map_err(|e| internal("lookup licence", e))? {
-            Some(l) => Some(crate::api::licences::ssr::licence_view(&l, &name_of(&l.department), crate::server::clock::today())),
-            None => None,
-        };
+        let licence = parts.licence.map(|l| crate::api::licences::ssr::licence_view(&l, &name_of(&l.department), crate::server::clock::today()));
         let correction = match (&case.correction, &item, case.status) {
             (Some(r), Some(item), CaseStatus::NeedsCorrection) => Some(CorrectionView {
                 note: r.note.clone(),
@@ -213,7 +204,9 @@ pub(crate) mod ssr {
             }),
             _ => None,
         };
-        let chain_head = st.store.case_chain_head(case.id).await.map_err(|e| internal("lookup chain", e))?.unwrap_or_default();
+        // The head of the case's chain is its last event's hash (they are written in one
+        // transaction); "verify this record" checks the stored head as well.
+        let chain_head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
         let delivery_site = match &case.delivery {
             crate::domain::delivery::Delivery::Collect { site } => st.sites.get(site).map(|s| s.name.clone()),
             _ => None,
@@ -253,7 +246,7 @@ pub(crate) mod ssr {
             },
             fee: case.fee,
             waiver: item.as_ref().and_then(|i| i.charge.as_ref()).and_then(|c| c.waived.clone()),
-            provided: provided(st, case, item.as_ref()).await?,
+            provided: provided(case, parts.provisions, item.as_ref()),
         })
     }
 }

@@ -587,7 +587,8 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
         Some((agent, consent)) => Some(crate::api::agent::ssr::proxy_view(&state(), agent, consent).await?),
         None => None,
     };
-    let provided = crate::api::lookup::ssr::provided(&st, &case, Some(&item)).await?;
+    let provisions = store.provisions_of_draft(&case.draft_id).await.map_err(|e| internal("case provisions", e))?;
+    let provided = crate::api::lookup::ssr::provided(&case, provisions, Some(&item));
     Ok(StaffCaseView {
         provided,
         reductions: case.reductions,

@@ -7,6 +7,7 @@
 
 pub use audit::{ChainBreak, StaffAuditEntry};
 pub use bundles::{BundleDraft, BundleRecord, NewBundle};
+pub use case_parts::CaseParts;
 pub use cases::{CaseEvent, CaseRecord, Clock, NewCase, ProxyFiling, QueueFilter, QueueKind, QueueRow, QueueScope, ReviewChange, Stage, Step};
 pub use calendar::CalendarYearRecord;
 pub use citizens::{Citizen, CitizenCaseRow, DeliveredMessage, DraftSummary, NewCode, StoredCode, CODE_MESSAGE_KINDS};
@@ -158,7 +159,9 @@ impl Store {
                     std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
                 }
             }
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            // No ping before each use: an in-process connection cannot go stale, and
+            // the ping is one more trip to the connection's thread on every query.
+            let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(options).await?;
             sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(StoreError::Migration)?;
             let committer = group_commit::Committer::spawn(pool.clone());
             Pool::Sqlite(pool, committer)
@@ -211,6 +214,7 @@ macro_rules! take_tracking_numbers {
 mod audit;
 mod bundles;
 mod calendar;
+mod case_parts;
 mod cases;
 mod citizens;
 mod credit;

@@ -362,6 +362,24 @@ pub struct CaseEvent {
     pub hash: String,
 }
 
+pub(super) type EventRow = (i64, i64, String, String, String, Option<String>, String, String, String);
+/// A case's events, oldest first; `$1` is the case.
+pub(super) const CASE_EVENTS: &str = "SELECT id, at, actor, kind, department, from_status, to_status, note, hash FROM case_events WHERE case_id = $1 ORDER BY id";
+
+pub(super) fn event((id, at, actor, kind, department, from, to, note, hash): EventRow) -> StoreResult<CaseEvent> {
+    Ok(CaseEvent {
+        id,
+        at,
+        actor,
+        kind: EventKind::from_code(&kind).ok_or_else(|| corrupt(format!("event kind `{kind}`")))?,
+        department,
+        from: from.as_deref().map(status_of).transpose()?,
+        to: status_of(&to)?,
+        note,
+        hash,
+    })
+}
+
 /// What a step does to the deadline.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Clock {
@@ -712,25 +730,8 @@ impl Store {
 
     /// The case's events, oldest first.
     pub async fn case_events(&self, case_id: i64) -> StoreResult<Vec<CaseEvent>> {
-        let rows: Vec<(i64, i64, String, String, String, Option<String>, String, String, String)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, at, actor, kind, department, from_status, to_status, note, hash FROM case_events WHERE case_id = $1 ORDER BY id")
-                .bind(case_id).fetch_all(pool).await?
-        });
-        rows.into_iter()
-            .map(|(id, at, actor, kind, department, from, to, note, hash)| {
-                Ok(CaseEvent {
-                    id,
-                    at,
-                    actor,
-                    kind: EventKind::from_code(&kind).ok_or_else(|| corrupt(format!("event kind `{kind}`")))?,
-                    department,
-                    from: from.as_deref().map(status_of).transpose()?,
-                    to: status_of(&to)?,
-                    note,
-                    hash,
-                })
-            })
-            .collect()
+        let rows: Vec<EventRow> = on_pool!(self, pool => sqlx::query_as(CASE_EVENTS).bind(case_id).fetch_all(pool).await?);
+        rows.into_iter().map(event).collect()
     }
 
     /// Writes one step in one transaction: the case's status (compared and set, so

@@ -38,10 +38,13 @@ pub struct LicenceRecord {
     pub credit_code: Option<String>,
 }
 
-type Row = (i64, i64, String, String, String, String, String, String, String, Option<String>, String, String, String, Option<String>);
+pub(super) type Row = (i64, i64, String, String, String, String, String, String, String, Option<String>, String, String, String, Option<String>);
 const COLUMNS: &str = "id, case_id, number, service_code, name_zh, name_en, holder, department, issued_on, valid_until, verification_code, status, revoked_reason, credit_code";
 
-fn licence(row: Row) -> StoreResult<LicenceRecord> {
+/// The licence issued to a case; `$1` is the case.
+pub(super) static CASE_LICENCE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("SELECT {COLUMNS} FROM licences WHERE case_id = $1"));
+
+pub(super) fn licence(row: Row) -> StoreResult<LicenceRecord> {
     let (id, case_id, number, service_code, zh, en, holder, department, issued_on, valid_until, verification_code, status, revoked_reason, credit_code) = row;
     let date = |s: &str| Date::parse_iso(s).ok_or_else(|| corrupt(format!("licence {id} date `{s}`")));
     Ok(LicenceRecord {
@@ -69,8 +72,7 @@ impl Store {
     }
 
     pub async fn licence_of_case(&self, case_id: i64) -> StoreResult<Option<LicenceRecord>> {
-        let sql = format!("SELECT {COLUMNS} FROM licences WHERE case_id = $1");
-        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(&sql).bind(case_id).fetch_optional(pool).await?);
+        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(CASE_LICENCE.as_str()).bind(case_id).fetch_optional(pool).await?);
         row.map(licence).transpose()
     }
 

@@ -30,13 +30,16 @@ pub struct OutboxMessage {
     pub delivered_at: Option<i64>,
 }
 
-type Row = (i64, Option<i64>, String, String, String, String, i64, i64, Option<i64>);
+pub(super) type Row = (i64, Option<i64>, String, String, String, String, i64, i64, Option<i64>);
 
-fn message((id, case_id, phone, locale, kind, body, created_at, attempts, delivered_at): Row) -> OutboxMessage {
+pub(super) fn message((id, case_id, phone, locale, kind, body, created_at, attempts, delivered_at): Row) -> OutboxMessage {
     OutboxMessage { id, case_id, phone, locale, kind, body, created_at, attempts, delivered_at }
 }
 
 const COLUMNS: &str = "id, case_id, phone, locale, kind, body, created_at, attempts, delivered_at";
+
+/// A case's messages, oldest first; `$1` is the case.
+pub(super) static CASE_MESSAGES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("SELECT {COLUMNS} FROM outbox WHERE case_id = $1 ORDER BY id"));
 
 impl Store {
     /// Messages due for (another) delivery attempt at `now`, oldest first.
@@ -84,8 +87,7 @@ impl Store {
 
     /// Every message of a case, delivered or not, oldest first.
     pub async fn case_messages(&self, case_id: i64) -> StoreResult<Vec<OutboxMessage>> {
-        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE case_id = $1 ORDER BY id");
-        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(&sql).bind(case_id).fetch_all(pool).await?);
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(CASE_MESSAGES.as_str()).bind(case_id).fetch_all(pool).await?);
         Ok(rows.into_iter().map(message).collect())
     }
 }

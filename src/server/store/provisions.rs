@@ -8,10 +8,15 @@ use crate::domain::calendar::Date;
 use crate::domain::case::EventKind;
 use crate::domain::provision::{Provision, ProvisionKind};
 
-type Row = (String, String, Option<String>, Option<String>, Option<String>, Option<i64>);
+pub(super) type Row = (String, String, Option<String>, Option<String>, Option<String>, Option<i64>);
 const COLUMNS: &str = "material_code, kind, licence_number, commitment, due_on, arrived_at";
 
-fn provision((material_code, kind, licence_number, commitment, due_on, arrived_at): Row) -> StoreResult<Provision> {
+/// A draft's provisions by material, the draft given as parameter `draft` (`$1`…).
+pub(super) fn draft_provisions(draft: &str) -> String {
+    format!("SELECT {COLUMNS} FROM material_provisions WHERE draft_id = {draft} ORDER BY material_code")
+}
+
+pub(super) fn provision((material_code, kind, licence_number, commitment, due_on, arrived_at): Row) -> StoreResult<Provision> {
     Ok(Provision {
         kind: ProvisionKind::from_code(&kind).ok_or_else(|| corrupt(format!("provision kind `{kind}`")))?,
         licence_number,
@@ -61,8 +66,8 @@ impl Store {
     }
 
     pub async fn provisions_of_draft(&self, draft_id: &str) -> StoreResult<Vec<Provision>> {
-        let sql = format!("SELECT {COLUMNS} FROM material_provisions WHERE draft_id = $1 ORDER BY material_code");
-        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(&sql).bind(draft_id).fetch_all(pool).await?);
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| draft_provisions("$1"));
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(SQL.as_str()).bind(draft_id).fetch_all(pool).await?);
         rows.into_iter().map(provision).collect()
     }
 

@@ -540,7 +540,30 @@ async fn an_issued_licence_verifies_and_can_be_revoked() {
         };
         let mut issue = Step::new(case.id, CaseStatus::Approved, CaseStatus::Issued, "staff:issue01", "", 300);
         issue.licence = Some(&licence);
+        let notice = Notice { kind: "issued".into(), phone: "13800138000".into(), locale: "zh-Hans".into(), body: "已办结".into() };
+        issue.notices = vec![(CaseStatus::Issued, notice)];
         store.record_step(&issue).await.unwrap();
+        // The case read whole at once is the case read part by part.
+        let committed = crate::domain::provision::Provision {
+            material_code: "id_card".into(),
+            kind: crate::domain::provision::ProvisionKind::Committed,
+            licence_number: None,
+            commitment: Some(crate::domain::text::Text { zh: "本人承诺".into(), en: "I commit".into() }),
+            due_on: None,
+            arrived: false,
+        };
+        store.set_provision(&case.draft_id, &committed, 301).await.unwrap();
+        let parts = store.case_parts(&case).await.unwrap();
+        assert_eq!(parts.events, store.case_events(case.id).await.unwrap(), "{}", store.engine());
+        assert_eq!(parts.events.len(), 4, "{}: submitted, accepted, approved, issued", store.engine());
+        assert_eq!(parts.reviews, store.case_reviews(case.id).await.unwrap());
+        assert_eq!(parts.messages.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), vec!["已办结"], "{}", store.engine());
+        assert_eq!(parts.licence.as_ref().map(|l| l.number.as_str()), Some("CIV-0001-20261123-000001"));
+        assert_eq!(parts.provisions, vec![committed]);
+        let other = accepted_case(&store, "l2", &["civil".to_owned()], 500).await;
+        let other_parts = store.case_parts(&other).await.unwrap();
+        assert!(other_parts.licence.is_none() && other_parts.messages.is_empty() && other_parts.provisions.is_empty(), "{}", store.engine());
+        assert_eq!(other_parts.events, store.case_events(other.id).await.unwrap());
         let found = store.licence_by_code("ABCDEFGHJKLMNPQRSTUV").await.unwrap().unwrap();
         assert_eq!((found.case_id, found.holder.as_str()), (case.id, "王小明"), "{}", store.engine());
         assert!(store.revoke_licence(found.id, "虚假承诺", 400).await.unwrap());
