@@ -151,12 +151,12 @@ impl CalendarYear {
     /// sees them (TOML refuses most, in its own words), and so is a text too long
     /// to be a year's notice.
     pub fn parse(text: &str) -> Result<CalendarYear, CalendarProblem> {
-        if !text.chars().all(crate::domain::text::allowed_in_free_text) {
-            return Err(CalendarProblem::ControlCharacter);
-        }
-        if text.chars().count() > CALENDAR_TEXT_MAX_CHARS {
-            return Err(CalendarProblem::TooLong { max: CALENDAR_TEXT_MAX_CHARS });
-        }
+        use crate::domain::text::{FreeTextError, free_text};
+        let text = free_text(text, CALENDAR_TEXT_MAX_CHARS).map_err(|e| match e {
+            FreeTextError::TooLong { max } => CalendarProblem::TooLong { max },
+            // `free_text` answers `Missing` never (only `required_free_text` does).
+            FreeTextError::ControlCharacter | FreeTextError::Missing => CalendarProblem::ControlCharacter,
+        })?;
         toml::from_str(text).map_err(|e| CalendarProblem::Syntax(e.message().to_owned()))
     }
 }
