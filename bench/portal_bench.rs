@@ -302,13 +302,53 @@ async fn fixture(n: usize, dir: &str) -> (Store, portal::domain::calendar::Date)
         tx.commit().await.unwrap();
         done += batch;
     }
-    if existing == 0 {
+    // Each case's history, as a lookup shows it (a fixture kept from before events
+    // were generated is given them now).
+    let has_events: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM case_events)").fetch_one(&pool).await.unwrap();
+    if !has_events {
+        let t1 = Instant::now();
+        fixture_events(&pool).await;
+        println!("generated the cases' events in {:.1} s", t1.elapsed().as_secs_f64());
+    }
+    if existing == 0 || !has_events {
         sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    }
+    if existing == 0 {
         let size = std::fs::metadata(format!("{dir}/portal.db")).map(|m| m.len()).unwrap_or(0);
-        println!("generated {n} cases in {:.1} s; database {:.0} MB", t0.elapsed().as_secs_f64(), size as f64 / 1e6);
+        println!("generated {n} cases and their events in {:.1} s; database {:.0} MB", t0.elapsed().as_secs_f64(), size as f64 / 1e6);
         std::fs::write(format!("{dir}/lookups.txt"), sample.join("\n") + "\n").unwrap();
     }
     (store, today)
+}
+
+/// The events of every generated case, in a few statements over the whole table:
+/// submitted; accepted; each department's review decision; approved; the end (issued,
+/// refused, rejected, sent back for correction). About four to six an issued case, as
+/// in the portal. Their hashes are random (of the right length): a fixture's chain is
+/// not verified.
+async fn fixture_events(pool: &sqlx::SqlitePool) {
+    const HASHES: &str = "lower(hex(randomblob(32))), lower(hex(randomblob(32)))";
+    let steps = [
+        format!("SELECT id, submitted_at, 'citizen', NULL, 'submitted', '', 'transition', '', {HASHES} FROM cases"),
+        format!("SELECT id, submitted_at + 3600000, 'staff:window01', 'submitted', 'accepted', '', 'transition', '', {HASHES} FROM cases WHERE accepted_on IS NOT NULL"),
+        format!(
+            "SELECT r.case_id, c.submitted_at + 86400000, 'staff:' || r.department || '01', 'under_review', 'under_review', '', \
+             CASE r.status WHEN 'approved' THEN 'review_approved' ELSE 'review_rejected' END, r.department, {HASHES} \
+             FROM case_reviews r JOIN cases c ON c.id = r.case_id WHERE r.status IN ('approved', 'rejected') ORDER BY r.case_id, r.position"
+        ),
+        format!("SELECT id, submitted_at + 172800000, 'staff:review01', 'under_review', 'approved', '', 'transition', '', {HASHES} FROM cases WHERE status IN ('approved', 'issued')"),
+        format!(
+            "SELECT id, submitted_at + 259200000, 'staff:issue01', CASE status WHEN 'issued' THEN 'approved' ELSE 'accepted' END, status, \
+             CASE status WHEN 'needs_correction' THEN '请补正材料' ELSE '' END, 'transition', '', {HASHES} \
+             FROM cases WHERE status IN ('issued', 'refused', 'rejected', 'needs_correction')"
+        ),
+    ];
+    for select in steps {
+        sqlx::query(&format!("INSERT INTO case_events (case_id, at, actor, from_status, to_status, note, kind, department, prev_hash, hash) {select}"))
+            .execute(pool)
+            .await
+            .unwrap();
+    }
 }
 
 /// Generates `n` cases straight into the tables (a fixture: submitting a million

@@ -6,7 +6,9 @@ use crate::domain::material::{UploadAnswer, UploadError, check_upload};
 use crate::server::auth::{self, APPLICANT_COOKIE, STAFF_COOKIE};
 use crate::server::store::MaterialRecord;
 use crate::server::{AppState, clock};
-use axum::extract::{Multipart, Path, State};
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use futures_util::TryStreamExt;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -48,43 +50,52 @@ impl UploadPage {
     }
 }
 
-/// Reads the `file` field, refusing it as soon as it passes `max` bytes.
-async fn receive_file(multipart: &mut Multipart, max: u64) -> Result<(Vec<u8>, String), UploadError> {
+/// The most an upload's request may carry: a file of `max_bytes` and its multipart
+/// framing.
+pub fn upload_body_limit(max_bytes: u64) -> usize {
+    max_bytes as usize + 64 * 1024
+}
+
+/// Reads the request whole, refusing it as soon as it passes the limit, then its
+/// `file` field. Read whole before it is parsed so that a malformed request (a NUL
+/// in a file name, a broken boundary) is answered after the client has sent it all:
+/// a refusal answered while the client is still sending ends in a reset connection,
+/// and the client never sees why. The file is held in memory either way.
+async fn receive_file(request: Request, max: u64) -> Result<(Vec<u8>, String), UploadError> {
+    let limit = upload_body_limit(max);
+    let (parts, body) = request.into_parts();
+    // A body that says it is larger is refused before any of it is read.
+    if axum::body::HttpBody::size_hint(&body).lower() > limit as u64 {
+        return Err(UploadError::TooLarge);
+    }
+    let mut sent = Vec::new();
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.try_next().await.map_err(|_| UploadError::Empty)? {
+        if sent.len() + chunk.len() > limit {
+            return Err(UploadError::TooLarge);
+        }
+        sent.extend_from_slice(&chunk);
+    }
+    let mut multipart = Multipart::from_request(Request::from_parts(parts, Body::from(sent)), &()).await.map_err(|_| UploadError::Empty)?;
     loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => return Err(UploadError::Empty),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(UploadError::TooLarge),
-            Err(_) => return Err(UploadError::Empty),
-        };
+        let Ok(Some(field)) = multipart.next_field().await else { return Err(UploadError::Empty) };
         if field.name() != Some("file") {
             continue;
         }
         let name = clean_file_name(field.file_name());
-        let mut bytes = Vec::new();
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    // Stop reading as soon as the limit is passed: nothing larger is buffered.
-                    if (bytes.len() + chunk.len()) as u64 > max {
-                        return Err(UploadError::TooLarge);
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(UploadError::TooLarge),
-                Err(_) => return Err(UploadError::Empty),
-            }
+        let bytes = field.bytes().await.map_err(|_| UploadError::Empty)?;
+        if bytes.len() as u64 > max {
+            return Err(UploadError::TooLarge);
         }
-        return Ok((bytes, name));
+        return Ok((bytes.to_vec(), name));
     }
 }
 
 /// Checks the file by its content, stores it, and attaches it to the draft; the
 /// response to send when it did not.
-async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, multipart: &mut Multipart, page: &UploadPage) -> Result<MaterialRecord, Response> {
+async fn keep_material(st: &AppState, draft_id: &str, material_code: &str, request: Request, page: &UploadPage) -> Result<MaterialRecord, Response> {
     let max = st.settings.upload_max_bytes;
-    let (bytes, file_name) = receive_file(multipart, max).await.map_err(|e| page.answer(Err(e)))?;
+    let (bytes, file_name) = receive_file(request, max).await.map_err(|e| page.answer(Err(e)))?;
     let media_type = check_upload(&bytes, max).map_err(|e| page.answer(Err(e)))?;
     // The file is written (atomically) before the row that points at it, so a crash
     // in between leaves at worst an unreferenced file, never a row without its file.
@@ -109,7 +120,7 @@ pub async fn upload_material(
     State(st): State<AppState>,
     Path((draft_id, material_code)): Path<(String, String)>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    request: Request,
 ) -> Response {
     let page = UploadPage { page: format!("/apply/{draft_id}/materials"), material_code: material_code.clone(), json: wants_json(&headers) };
     // Only this browser's own, unsubmitted draft, and only a material its item asks for.
@@ -129,7 +140,7 @@ pub async fn upload_material(
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return unavailable("upload: loading item", e),
     };
-    if let Err(r) = keep_material(&st, &draft.id, &material_code, &mut multipart, &page).await {
+    if let Err(r) = keep_material(&st, &draft.id, &material_code, request, &page).await {
         return r;
     }
     // Uploaded after all: a reuse, deferral or commitment chosen before gives way.
@@ -146,7 +157,7 @@ pub async fn upload_bundle_material(
     State(st): State<AppState>,
     Path((bundle_draft_id, service, material_code)): Path<(String, String, String)>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    request: Request,
 ) -> Response {
     let page = UploadPage { page: format!("/bundle-apply/{bundle_draft_id}/materials"), material_code: format!("{service}-{material_code}"), json: wants_json(&headers) };
     let owner = cookie(&headers, APPLICANT_COOKIE).map(auth::owner_hash);
@@ -174,7 +185,7 @@ pub async fn upload_bundle_material(
     };
     let drafts: Vec<&String> = asked.parts.iter().filter_map(|p| draft.parts.iter().find(|(s, _)| s == p).map(|(_, id)| id)).collect();
     let Some(first) = drafts.first() else { return StatusCode::NOT_FOUND.into_response() };
-    let record = match keep_material(&st, first, &material_code, &mut multipart, &page).await {
+    let record = match keep_material(&st, first, &material_code, request, &page).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -196,7 +207,7 @@ pub async fn upload_correction(
     State(st): State<AppState>,
     Path((tracking, material_code)): Path<(String, String)>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    request: Request,
 ) -> Response {
     use crate::domain::case::CaseStatus;
     use crate::domain::ids::TrackingNumber;
@@ -218,7 +229,7 @@ pub async fn upload_correction(
     if !granted || !(named || deferred) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    if let Err(r) = keep_material(&st, &case.draft_id, &material_code, &mut multipart, &page).await {
+    if let Err(r) = keep_material(&st, &case.draft_id, &material_code, request, &page).await {
         return r;
     }
     if deferred {

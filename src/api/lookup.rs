@@ -124,10 +124,11 @@ pub async fn lookup_case(number: String, phone: String, verify: Option<bool>) ->
     if citizen.is_none() && !is_four_digits(&phone) {
         return Ok(LookupOutcome::InvalidPhone);
     }
-    let case = st.store.case_by_tracking(&tracking).await.map_err(|e| internal("lookup", e))?;
-    let case = match case {
-        Some(c) if citizen.is_some() && c.citizen_id == citizen => c,
-        Some(c) if citizen.is_none() && MobilePhone::parse(&c.applicant_phone).is_ok_and(|p| phone_matches(&p, &phone)) => c,
+    // The case and everything shown with it in one read: most lookups find their case.
+    let whole = st.store.case_whole_by_tracking(&tracking).await.map_err(|e| internal("lookup", e))?;
+    let (case, parts) = match whole {
+        Some((c, parts)) if citizen.is_some() && c.citizen_id == citizen => (c, parts),
+        Some((c, parts)) if citizen.is_none() && MobilePhone::parse(&c.applicant_phone).is_ok_and(|p| phone_matches(&p, &phone)) => (c, parts),
         // No case: the number may be a bundle's, shown on the same proof.
         None => {
             let bundle = st.store.bundle_by_tracking(&tracking).await.map_err(|e| internal("lookup", e))?;
@@ -150,12 +151,13 @@ pub async fn lookup_case(number: String, phone: String, verify: Option<bool>) ->
     st.throttle.record_success(PURPOSE, ip);
     // This browser proved it knows the case: let it correct the case and fetch its result.
     super::ssr::grant_case_access(case.id);
-    let mut progress = ssr::progress(&st, &case).await?;
+    // The events read with the case, for the record check's "broken at event N".
+    let event_ids: Vec<i64> = parts.events.iter().map(|e| e.id).collect();
+    let mut progress = ssr::progress(&st, &case, parts).await?;
     if verify == Some(true) {
-        let events = st.store.case_events(case.id).await.map_err(|e| internal("lookup verify", e))?;
         progress.record_check = Some(match st.store.verify_case_chain(case.id).await.map_err(|e| internal("lookup verify", e))? {
-            Ok(()) => RecordCheck::Intact { events: events.len() },
-            Err(b) => RecordCheck::Broken { at_event: b.event_id.and_then(|id| events.iter().position(|e| e.id == id)).map(|i| i + 1) },
+            Ok(()) => RecordCheck::Intact { events: event_ids.len() },
+            Err(b) => RecordCheck::Broken { at_event: b.event_id.and_then(|id| event_ids.iter().position(|&e| e == id)).map(|i| i + 1) },
         });
     }
     Ok(LookupOutcome::Found(progress))
@@ -167,7 +169,7 @@ pub(crate) mod ssr {
     use crate::api::ssr::internal;
     use crate::domain::calendar::format_china_datetime;
     use crate::server::AppState;
-    use crate::server::store::CaseRecord;
+    use crate::server::store::{CaseParts, CaseRecord};
 
     /// A case's materials provided without an upload, named from its item.
     pub fn provided(case: &CaseRecord, provisions: Vec<crate::domain::provision::Provision>, item: Option<&crate::domain::catalog::ServiceItem>) -> Vec<ProvidedView> {
@@ -182,9 +184,9 @@ pub(crate) mod ssr {
             .collect()
     }
 
-    /// Everything the applicant may see of their case.
-    pub async fn progress(st: &AppState, case: &CaseRecord) -> Result<CaseProgress, ApiError> {
-        let parts = st.store.case_parts(case).await.map_err(|e| internal("lookup", e))?;
+    /// Everything the applicant may see of their case, from the case and what is
+    /// recorded with it ([`crate::server::store::CaseParts`]).
+    pub async fn progress(st: &AppState, case: &CaseRecord, parts: CaseParts) -> Result<CaseProgress, ApiError> {
         let events = parts.events;
         let item = st.store.service_item(&case.service_code).await.map_err(|e| internal("lookup service", e))?;
         let departments = st.store.departments().await.map_err(|e| internal("lookup departments", e))?;
@@ -302,7 +304,8 @@ pub async fn load_correction(tracking: String) -> Result<CorrectionPageView, Api
         .filter(|m| request.materials.contains(&m.code))
         .map(|m| (m.clone(), uploaded.iter().find(|u| u.material_code == m.code).map(|u| u.file_name.clone())))
         .collect();
-    let progress = ssr::progress(&st, &case).await?;
+    let parts = st.store.case_parts(&case).await.map_err(|e| internal("correction", e))?;
+    let progress = ssr::progress(&st, &case, parts).await?;
     let deferred = progress
         .provided
         .iter()

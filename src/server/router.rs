@@ -14,7 +14,7 @@ use tower_http::services::ServeDir;
 
 pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
-    let upload_limit = state.settings.upload_max_bytes as usize + 64 * 1024;
+    let upload_limit = files::upload_body_limit(state.settings.upload_max_bytes);
     let routes = generate_route_list(App);
     Router::new()
         .route("/apply/{draft}/materials/{material}", post(files::upload_material).layer(DefaultBodyLimit::max(upload_limit)))
@@ -312,6 +312,48 @@ mod tests {
         assert_eq!(p.post(&format!("/apply/x/materials/y"), "", Caller::Anonymous, &foreign).await.0, StatusCode::FORBIDDEN);
         let own = [(header::ORIGIN, "http://127.0.0.1:3999")];
         assert_eq!(p.post("/api/staff/case", &format!("tracking={}", p.tracking), Caller::Staff("window01"), &own).await.0, StatusCode::OK);
+    }
+
+    /// A forged upload whose file name holds a NUL cannot be parsed; the refusal is
+    /// answered once the client has sent the whole request, over a real connection,
+    /// so the client reads it (answered while it was still sending, the closing
+    /// connection would reset and the client would see no answer at all).
+    #[tokio::test]
+    async fn a_malformed_upload_is_answered_with_a_refusal_the_client_can_read() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let p = portal().await;
+        let applicant = "0123456789abcdef0123456789abcdef";
+        let draft = Draft {
+            id: "forged-upload".into(),
+            owner_hash: crate::server::auth::owner_hash(applicant),
+            service_code: "HLT-0001".into(),
+            answers: BTreeMap::new(),
+            created_at: 1,
+            updated_at: 1,
+            citizen_id: None,
+        };
+        p.state.store.save_draft(&draft).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let app = p.app.clone();
+        tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await });
+        // Two megabytes after the broken header: more than the connection buffers hold.
+        let mut body = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\0.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n".to_vec();
+        body.extend(std::iter::repeat_n(b'x', 2 * 1024 * 1024));
+        body.extend_from_slice(b"\r\n--b--\r\n");
+        let head = format!(
+            "POST /apply/forged-upload/materials/spouses_identity HTTP/1.1\r\nHost: {address}\r\nOrigin: http://127.0.0.1:3999\r\nCookie: portal_applicant={applicant}\r\n\
+             Accept: text/html\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let mut connection = tokio::net::TcpStream::connect(address).await.unwrap();
+        connection.write_all(head.as_bytes()).await.unwrap();
+        connection.write_all(&body).await.expect("the portal reads the whole request");
+        let mut answer = String::new();
+        connection.read_to_string(&mut answer).await.expect("the answer arrives, not a reset");
+        assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+        assert!(answer.contains("location: /apply/forged-upload/materials?error=empty&material=spouses_identity"), "{answer}");
+        assert!(p.state.store.materials_of_draft("forged-upload").await.unwrap().is_empty(), "nothing is kept");
     }
 
     /// A NUL (which PostgreSQL text cannot hold) or another control character in

@@ -577,7 +577,7 @@ pub struct QueueRow {
     pub yellow_on: Option<Date>,
 }
 
-const CASE_COLUMNS: &str = "id, tracking_number, draft_id, owner_hash, service_code, department, applicant_name, \
+pub(super) const CASE_COLUMNS: &str = "id, tracking_number, draft_id, owner_hash, service_code, department, applicant_name, \
      applicant_phone, answers, status, submitted_at, updated_at, site_path, locale, delivery, accepted_on, promised_days, \
      paused_days, paused_on, due_on, yellow_on, due_provisional, correction, citizen_id, proxy_agent, proxy_consent, fee_fen, payment_status, credit_list, credit_reason, \
      materials_reused, materials_deferred, materials_committed, trips_saved, days_saved, deferred_due_on";
@@ -599,6 +599,12 @@ fn opt_date(what: &str, s: Option<String>) -> StoreResult<Option<Date>> {
 
 fn tracking_of(tn: &str) -> StoreResult<TrackingNumber> {
     TrackingNumber::parse(tn).map_err(|_| corrupt(format!("tracking number `{tn}`")))
+}
+
+/// A case from a row of `CASE_COLUMNS` read from SQLite among other statements.
+pub(super) fn sqlite_case(r: &sqlx::sqlite::SqliteRow) -> StoreResult<CaseRecord> {
+    let row: CaseRow = case_row!(r);
+    case_from_row(row)
 }
 
 fn case_from_row(row: CaseRow) -> StoreResult<CaseRecord> {

@@ -560,6 +560,12 @@ async fn an_issued_licence_verifies_and_can_be_revoked() {
         assert_eq!(parts.messages.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), vec!["已办结"], "{}", store.engine());
         assert_eq!(parts.licence.as_ref().map(|l| l.number.as_str()), Some("CIV-0001-20261123-000001"));
         assert_eq!(parts.provisions, vec![committed]);
+        // And by its tracking number, the case with its parts in one read.
+        let (whole, whole_parts) = store.case_whole_by_tracking(&case.tracking_number).await.unwrap().unwrap();
+        assert_eq!(whole, store.case_by_id(case.id).await.unwrap().unwrap(), "{}", store.engine());
+        assert_eq!(whole_parts, parts, "{}", store.engine());
+        let unknown = crate::domain::ids::TrackingNumber::new("350102", Date::new(2099, 1, 5).unwrap(), 1);
+        assert!(store.case_whole_by_tracking(&unknown).await.unwrap().is_none(), "{}", store.engine());
         let other = accepted_case(&store, "l2", &["civil".to_owned()], 500).await;
         let other_parts = store.case_parts(&other).await.unwrap();
         assert!(other_parts.licence.is_none() && other_parts.messages.is_empty() && other_parts.provisions.is_empty(), "{}", store.engine());
