@@ -187,6 +187,7 @@ pub(crate) mod ssr {
     /// Everything the applicant may see of their case, from the case and what is
     /// recorded with it ([`crate::server::store::CaseParts`]).
     pub async fn progress(st: &AppState, case: &CaseRecord, parts: CaseParts) -> Result<CaseProgress, ApiError> {
+        let chain_head = parts.chain_head();
         let events = parts.events;
         let item = st.store.service_item(&case.service_code).await.map_err(|e| internal("lookup service", e))?;
         let departments = st.store.departments().await.map_err(|e| internal("lookup departments", e))?;
@@ -206,9 +207,6 @@ pub(crate) mod ssr {
             }),
             _ => None,
         };
-        // The head of the case's chain is its last event's hash (they are written in one
-        // transaction); "verify this record" checks the stored head as well.
-        let chain_head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
         let delivery_site = match &case.delivery {
             crate::domain::delivery::Delivery::Collect { site } => st.sites.get(site).map(|s| s.name.clone()),
             _ => None,

@@ -240,7 +240,7 @@ pub(crate) mod ssr {
     use super::*;
     use crate::api::ssr::{Staff, internal, state};
     use crate::domain::access::Sight;
-    use crate::server::store::{CaseRecord, ReviewRecord, Store};
+    use crate::server::store::{CaseParts, CaseRecord, ReviewRecord, Store};
 
     pub async fn staff_view(store: &Store, s: &Staff) -> Result<StaffView, ApiError> {
         let departments = store.departments().await.map_err(|e| internal("departments", e))?;
@@ -264,11 +264,27 @@ pub(crate) mod ssr {
         let number = TrackingNumber::parse(tracking).map_err(|_| ApiError::NotFound)?;
         let case = store.case_by_tracking(&number).await.map_err(|e| internal("case", e))?.ok_or(ApiError::NotFound)?;
         let reviews = store.case_reviews(case.id).await.map_err(|e| internal("case reviews", e))?;
+        let sight = sight_of(me, &case, &reviews)?;
+        Ok((case, reviews, sight))
+    }
+
+    /// The case and everything recorded with it (one trip on SQLite), for the page
+    /// that shows it whole, if this member of staff may see it.
+    pub async fn visible_case_whole(store: &Store, me: &Staff, tracking: &str) -> Result<(CaseRecord, CaseParts, Sight), ApiError> {
+        use crate::domain::ids::TrackingNumber;
+        let number = TrackingNumber::parse(tracking).map_err(|_| ApiError::NotFound)?;
+        let (case, parts) = store.case_whole_by_tracking(&number).await.map_err(|e| internal("case", e))?.ok_or(ApiError::NotFound)?;
+        let sight = sight_of(me, &case, &parts.reviews)?;
+        Ok((case, parts, sight))
+    }
+
+    /// How much of a case this member of staff may see; a case they may not see
+    /// at all does not exist for them.
+    fn sight_of(me: &Staff, case: &CaseRecord, reviews: &[ReviewRecord]) -> Result<Sight, ApiError> {
         let parts: Vec<_> = reviews.iter().map(|r| r.part()).collect();
-        let facts = case.facts(&parts);
-        match me.scope.sight(&facts) {
+        match me.scope.sight(&case.facts(&parts)) {
             Sight::None => Err(ApiError::NotFound),
-            sight => Ok((case, reviews, sight)),
+            sight => Ok(sight),
         }
     }
 
@@ -507,7 +523,10 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
     let me = require_staff().await?;
     let st = state();
     let store = &st.store;
-    let (case, reviews, sight) = ssr::visible_case(store, &me, &tracking).await?;
+    use crate::server::store::CaseParts;
+    let (case, parts, sight) = ssr::visible_case_whole(store, &me, &tracking).await?;
+    let chain_head = parts.chain_head();
+    let CaseParts { events, reviews, licence, provisions, .. } = parts;
     let item = store.service_item(&case.service_code).await.map_err(|e| internal("case item", e))?.ok_or(ApiError::NotFound)?;
     let departments = store.departments().await.map_err(|e| internal("departments", e))?;
     let department_name = |code: &str| departments.iter().find(|d| d.code == code).map(|d| d.name.clone()).unwrap_or_else(|| Text { zh: code.into(), en: code.into() });
@@ -531,10 +550,7 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
     };
     // A reviewer sees their own department's part and events, never another's.
     let visible = |department: &str| own_department.as_deref().is_none_or(|d| department.is_empty() || department == d);
-    let events = store
-        .case_events(case.id)
-        .await
-        .map_err(|e| internal("case events", e))?
+    let events = events
         .into_iter()
         .filter(|e| visible(&e.department))
         .map(|e| StaffEvent {
@@ -573,11 +589,7 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
         paused_since: case.paused_on.map(|p| p.to_string()),
     });
     let calendar_warning = deadline.as_ref().is_some_and(|d| d.provisional) && me.scope.can(crate::domain::access::Capability::EditCalendar);
-    let licence = match store.licence_of_case(case.id).await.map_err(|e| internal("case licence", e))? {
-        Some(l) => Some(crate::api::licences::ssr::licence_view(&l, &department_name(&l.department), today)),
-        None => None,
-    };
-    let chain_head = store.case_chain_head(case.id).await.map_err(|e| internal("chain head", e))?.unwrap_or_default();
+    let licence = licence.map(|l| crate::api::licences::ssr::licence_view(&l, &department_name(&l.department), today));
     let site = st.sites.all().find(|s| st.sites.path(&s.code) == Some(case.site_path.as_str())).map(|s| s.name.clone()).unwrap_or_default();
     let delivery_site = match &case.delivery {
         Delivery::Collect { site } => st.sites.get(site).map(|s| s.name.clone()),
@@ -587,7 +599,6 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
         Some((agent, consent)) => Some(crate::api::agent::ssr::proxy_view(&state(), agent, consent).await?),
         None => None,
     };
-    let provisions = store.provisions_of_draft(&case.draft_id).await.map_err(|e| internal("case provisions", e))?;
     let provided = crate::api::lookup::ssr::provided(&case, provisions, Some(&item));
     Ok(StaffCaseView {
         provided,

@@ -32,6 +32,14 @@ pub struct CaseParts {
     pub provisions: Vec<Provision>,
 }
 
+impl CaseParts {
+    /// The head of the case's audit chain: its last event's hash (the two are
+    /// written in one transaction; verifying a case checks the stored head too).
+    pub fn chain_head(&self) -> String {
+        self.events.last().map(|e| e.hash.clone()).unwrap_or_default()
+    }
+}
+
 /// The five reads, with the case's id and its draft's id given by the SQL `case` and
 /// `draft` (parameters, or subqueries).
 fn parts_sql(case: &str, draft: &str) -> String {

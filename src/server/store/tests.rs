@@ -560,6 +560,7 @@ async fn an_issued_licence_verifies_and_can_be_revoked() {
         assert_eq!(parts.messages.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), vec!["已办结"], "{}", store.engine());
         assert_eq!(parts.licence.as_ref().map(|l| l.number.as_str()), Some("CIV-0001-20261123-000001"));
         assert_eq!(parts.provisions, vec![committed]);
+        assert_eq!(Some(parts.chain_head()), store.case_chain_head(case.id).await.unwrap(), "{}: the shown head is the stored one", store.engine());
         // And by its tracking number, the case with its parts in one read.
         let (whole, whole_parts) = store.case_whole_by_tracking(&case.tracking_number).await.unwrap().unwrap();
         assert_eq!(whole, store.case_by_id(case.id).await.unwrap().unwrap(), "{}", store.engine());
