@@ -61,7 +61,7 @@ pub fn upload_body_limit(max_bytes: u64) -> usize {
 /// in a file name, a broken boundary) is answered after the client has sent it all:
 /// a refusal answered while the client is still sending ends in a reset connection,
 /// and the client never sees why. The file is held in memory either way.
-async fn receive_file(request: Request, max: u64) -> Result<(Vec<u8>, String), UploadError> {
+async fn receive_file(request: Request, max: u64) -> Result<(axum::body::Bytes, String), UploadError> {
     let limit = upload_body_limit(max);
     let (parts, body) = request.into_parts();
     // A body that says it is larger is refused before any of it is read.
@@ -82,12 +82,10 @@ async fn receive_file(request: Request, max: u64) -> Result<(Vec<u8>, String), U
         if field.name() != Some("file") {
             continue;
         }
+        // Its size is judged with its content, by `check_upload`.
         let name = clean_file_name(field.file_name());
         let bytes = field.bytes().await.map_err(|_| UploadError::Empty)?;
-        if bytes.len() as u64 > max {
-            return Err(UploadError::TooLarge);
-        }
-        return Ok((bytes.to_vec(), name));
+        return Ok((bytes, name));
     }
 }
 

@@ -520,10 +520,10 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
     use crate::domain::access::Sight;
     use crate::domain::calendar::format_china_datetime;
     use crate::server::clock;
+    use crate::server::store::CaseParts;
     let me = require_staff().await?;
     let st = state();
     let store = &st.store;
-    use crate::server::store::CaseParts;
     let (case, parts, sight) = ssr::visible_case_whole(store, &me, &tracking).await?;
     let chain_head = parts.chain_head();
     let CaseParts { events, reviews, licence, provisions, .. } = parts;
