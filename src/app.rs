@@ -121,8 +121,18 @@ pub fn App() -> impl IntoView {
 #[component]
 fn LocaleProvider(children: Children) -> impl IntoView {
     use leptos_i18n::Locale as _;
+    // Made in an owner of its own that is paused at once, then provided to the page.
+    // leptos_i18n starts an isomorphic effect that writes the language cookie; on
+    // the server it is a task that may first run after a quick page's owner is gone,
+    // and then reads the disposed locale signal and panics. Paused, it never runs:
+    // the language cookie is ours to write (`/lang/…`, with its year-long age).
+    let i18n_owner = Owner::new();
     #[allow(deprecated)] // the provider function the component wraps; see above
-    let i18n = leptos_i18n::provide_i18n_context::<Locale>();
+    let i18n = i18n_owner.with(leptos_i18n::provide_i18n_context::<Locale>);
+    i18n_owner.pause();
+    provide_context(i18n);
+    // The locale signal lives as long as the page.
+    on_cleanup(move || drop(i18n_owner));
     let locale = i18n.get_locale_untracked();
     view! {
         <leptos_meta::Html attr:lang=locale.as_str() attr:dir=locale.direction().as_str()/>

@@ -316,23 +316,35 @@ pub async fn security_headers(
     response
 }
 
+/// A page's data: what `source` reads from the address, loaded once by `fetcher`.
+/// A `OnceResource`, not a `Resource`: pages render on the server only (islands
+/// carry the browser's code), so nothing ever loads a page's data again, and a
+/// `Resource` would keep its source in a memo read by a reloading task on another
+/// worker thread, one more task that can outlive the page's owner.
+pub fn page_data<S, T, Fut>(source: impl FnOnce() -> S, fetcher: impl FnOnce(S) -> Fut) -> OnceResource<T>
+where
+    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    OnceResource::new(fetcher(untrack(source)))
+}
+
 /// Renders a page from its loaded data, or the error page. `render` is a plain
 /// function so every page reads the same: load, then render.
-pub fn load_page<T, V>(data: Resource<Result<T, ApiError>>, render: fn(T) -> V) -> impl IntoView
+pub fn load_page<T, V>(data: OnceResource<Result<T, ApiError>>, render: fn(T) -> V) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(value) => render(value).into_any(),
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    // No `<Suspense>`: pages render on the server in `SsrMode::Async`, which waits
+    // for every `Suspend` before the first byte anyway, and a Suspense boundary
+    // spawns an effect that can run after the page's owner is gone (and panic).
+    Suspend::new(async move {
+        match data.await {
+            Ok(value) => render(value).into_any(),
+            Err(e) => error_page(e),
+        }
+    })
 }
 
 /// Percent-encodes a query-string value.

@@ -153,7 +153,10 @@ pub fn human_size(bytes: u64) -> String {
     } else if bytes < 1024 * 1024 {
         format!("{} KB", bytes.div_ceil(1024))
     } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+        // Tenths of a MB, rounded, in integers: formatting a float would bring the
+        // float printer (some 7 KB) into the browser's code for one decimal.
+        let tenths = (bytes.saturating_mul(10) + 512 * 1024) / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
 

@@ -21,6 +21,38 @@ pub fn init() {
     } else {
         log.init();
     }
+    log_panics();
+}
+
+/// A panic anywhere in the server (a request's task, a resource's task, the
+/// outbox) goes to the log as one error line with where it happened and the
+/// chain of functions that led there, redacted like any other free text: the
+/// default hook writes to standard error without a time or the calls, so a
+/// panic in a task whose request is long gone could not be traced.
+fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let calls = calls_of(&std::backtrace::Backtrace::force_capture().to_string());
+        tracing::error!(message = %redact(&message), %location, %calls, "panicked at {location}");
+    }));
+}
+
+/// The function names of a captured backtrace, innermost first, joined by " < ",
+/// without the panic machinery's own frames and without file lines.
+fn calls_of(backtrace: &str) -> String {
+    backtrace
+        .lines()
+        .filter_map(|line| line.trim().split_once(": ").map(|(_, name)| name))
+        .filter(|name| !name.starts_with("std::") && !name.starts_with("core::") && !name.contains("panic") && !name.starts_with("__rust"))
+        .map(|name| name.rsplit_once("::h").filter(|(_, hash)| hash.len() == 16).map_or(name, |(head, _)| head))
+        .collect::<Vec<_>>()
+        .join(" < ")
 }
 
 /// `text` with every run of seven or more digits (a phone number, an ID number,
@@ -57,6 +89,12 @@ pub fn redact(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backtrace_is_logged_as_the_chain_of_calls_without_the_panic_machinery() {
+        let backtrace = "   0: std::backtrace::Backtrace::force_capture::h0123456789abcdef\n   1: portal::server::logging::log_panics::{{closure}}::h0123456789abcdef\n             at ./src/server/logging.rs:30:20\n   2: reactive_graph::traits::Get::get::h0123456789abcdef\n   3: portal::ui::citizen::track_page::TrackPage::h0123456789abcdef\n";
+        assert_eq!(calls_of(backtrace), "reactive_graph::traits::Get::get < portal::ui::citizen::track_page::TrackPage");
+    }
 
     #[test]
     fn phone_and_id_numbers_never_reach_the_log() {

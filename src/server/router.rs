@@ -26,19 +26,24 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{}/{{name}}", crate::server::assets::ASSETS_PATH), get(crate::server::assets::serve))
         // Client code, served from the brotli copies the build makes when the browser accepts them.
         .nest_service("/pkg", ServeDir::new(format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir)).precompressed_br())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            {
-                let state = state.clone();
-                move || provide_context(state.clone())
-            },
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
+        .merge(
+            // Pages and server functions: what Leptos renders.
+            Router::new()
+                .leptos_routes_with_context(
+                    &state,
+                    routes,
+                    {
+                        let state = state.clone();
+                        move || provide_context(state.clone())
+                    },
+                    {
+                        let options = leptos_options.clone();
+                        move || shell(options.clone())
+                    },
+                )
+                .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+                .layer(axum::middleware::from_fn(render_to_completion)),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(crate::server::guard::server_fn_status))
         .layer(axum::middleware::from_fn(crate::server::page_cache::hash_inline_scripts))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::ui::language::default_locale))
@@ -48,6 +53,31 @@ pub fn router(state: AppState) -> Router {
         // Outermost: a kept public page is answered before any other layer runs.
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::page_cache::serve_kept_pages))
         .with_state(state)
+}
+
+/// Runs what Leptos answers to its last byte in a task of its own, so a client
+/// that hangs up half way does not drop a render or a server function in the
+/// middle. Dropped there, the request's reactive owner is disposed while the tasks
+/// it spawned (a page's data loading, a server function reading its context) go on
+/// running on other worker threads; they then find their context gone and panic
+/// (hundreds of hung-up requests in a scan made a few). Pages render in
+/// `SsrMode::Async`, which sends nothing before the last of their data is ready
+/// anyway, so holding the whole answer first costs no reader anything.
+async fn render_to_completion(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let rendered = tokio::spawn(async move {
+        let (parts, body) = next.run(request).await.into_parts();
+        axum::body::to_bytes(body, usize::MAX).await.map(|bytes| axum::response::Response::from_parts(parts, axum::body::Body::from(bytes)))
+    });
+    match rendered.await {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => {
+            tracing::error!(problem = %crate::server::logging::redact(&e.to_string()), "an answer could not be rendered");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+        // The render panicked: the panic is in the log already.
+        Err(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 #[cfg(test)]

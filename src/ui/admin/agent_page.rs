@@ -10,7 +10,7 @@ use crate::i18n::*;
 use crate::ui::citizen::me_page::case_summary;
 use crate::ui::components::code_fields::{CodeProblems, MobileField, OneTimeCodeField};
 use crate::ui::components::error_summary::ErrorSummary;
-use crate::ui::{lang, load_page};
+use crate::ui::{lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -29,7 +29,7 @@ struct Asked {
 #[component]
 pub fn AgentPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             Asked {

@@ -5,7 +5,7 @@ use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::admin::queue_page::staff_bar;
 use crate::ui::components::error_summary::ErrorSummary;
-use crate::ui::load_page;
+use crate::ui::{load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -21,7 +21,7 @@ struct Outcome {
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             Outcome { saved: q.get("saved"), error: q.get("error"), detail: q.get("detail") }

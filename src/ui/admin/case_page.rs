@@ -10,7 +10,7 @@ use crate::ui::I18n;
 use crate::ui::admin::queue_page::staff_bar;
 use crate::ui::components::error_summary::ErrorSummary;
 use crate::ui::components::timeline::{Timeline, TimelineEntry};
-use crate::ui::{delivery_label, action_label, days_label, event_label, lang, light_badge, load_page, review_label, standing_label, status_label};
+use crate::ui::{delivery_label, action_label, days_label, event_label, lang, light_badge, load_page, page_data, review_label, standing_label, status_label};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -26,7 +26,7 @@ struct Outcome {
 pub fn StaffCasePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             (params.read().get("tracking").unwrap_or_default(), Outcome { done: q.get("done"), error: q.get("error") })

@@ -7,7 +7,7 @@ use crate::domain::credit::CreditList;
 use crate::i18n::*;
 use crate::ui::admin::queue_page::staff_bar;
 use crate::ui::components::error_summary::ErrorSummary;
-use crate::ui::{I18n, lang, load_page};
+use crate::ui::{I18n, lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -23,7 +23,7 @@ struct Outcome {
 #[component]
 pub fn CreditPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             Outcome { saved: q.get("saved").is_some(), removed: q.get("removed").is_some(), error: q.get("error") }

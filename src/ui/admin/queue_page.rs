@@ -6,7 +6,7 @@ use crate::domain::case::CaseStatus;
 use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::I18n;
-use crate::ui::{encode_query, lang, light_badge, load_page, role_label, status_label};
+use crate::ui::{encode_query, lang, light_badge, load_page, page_data, role_label, status_label};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             let get = |k: &str| q.get(k).unwrap_or_default();

@@ -7,7 +7,7 @@ use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::I18n;
 use crate::ui::components::application_form::{ApplicationForm, EntryTexts, FieldModel, FormModel, GroupModel, QuestionModel};
-use crate::ui::{entry_heading, error_template, field_error_text, lang, load_page};
+use crate::ui::{entry_heading, error_template, field_error_text, lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn AnswersPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || (params.read().get("code").unwrap_or_default(), query.read().get("draft"), query.read().get("entry").is_some()),
         |(code, draft, editing)| async move { Ok((load_application(code, draft).await?, editing)) },
     );

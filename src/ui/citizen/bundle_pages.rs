@@ -15,7 +15,7 @@ use crate::ui::citizen::materials_page::{UploadOutcome, upload_error_message};
 use crate::ui::components::application_form::ApplicationForm;
 use crate::ui::components::error_summary::ErrorSummary;
 use crate::ui::components::material_upload::{MaterialUpload, UploadModel, message_codes};
-use crate::ui::{days_label, lang, load_page};
+use crate::ui::{days_label, lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -27,7 +27,7 @@ fn names(texts: &[Text], lang: Lang) -> String {
 
 #[component]
 pub fn BundlesPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_bundles());
+    let data = page_data(|| (), |_| load_bundles());
     load_page(data, bundles_view)
 }
 
@@ -53,7 +53,7 @@ fn bundles_view(bundles: Vec<BundleListing>) -> impl IntoView {
 #[component]
 pub fn BundleGuidePage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("code").unwrap_or_default(), load_bundle_guide);
+    let data = page_data(move || params.read().get("code").unwrap_or_default(), load_bundle_guide);
     load_page(data, guide_view)
 }
 
@@ -119,7 +119,7 @@ fn guide_view(v: BundleGuideView) -> impl IntoView {
 pub fn BundleAnswersPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || (params.read().get("code").unwrap_or_default(), query.read().get("draft"), query.read().get("entry").is_some()),
         |(code, draft, editing)| async move { Ok((load_bundle_form(code, draft).await?, editing)) },
     );
@@ -155,7 +155,7 @@ fn answers_view((v, editing): (BundleFormView, bool)) -> impl IntoView {
 pub fn BundleMaterialsPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || (params.read().get("draft").unwrap_or_default(), UploadOutcome::from_query(&query.read())),
         |(draft, outcome)| async move { Ok((load_bundle_materials(draft).await?, outcome)) },
     );
@@ -225,7 +225,7 @@ fn materials_view((v, outcome): (BundleMaterialsView, UploadOutcome)) -> impl In
 #[component]
 pub fn BundleCheckPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("draft").unwrap_or_default(), load_bundle_check);
+    let data = page_data(move || params.read().get("draft").unwrap_or_default(), load_bundle_check);
     load_page(data, check_view)
 }
 
@@ -289,7 +289,7 @@ fn check_view(v: BundleCheckView) -> impl IntoView {
 #[component]
 pub fn BundleReceiptPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("tracking").unwrap_or_default(), load_bundle_receipt);
+    let data = page_data(move || params.read().get("tracking").unwrap_or_default(), load_bundle_receipt);
     load_page(data, receipt_view)
 }
 

@@ -5,7 +5,7 @@ use crate::api::catalog::{CatalogPage, list_services};
 use crate::domain::catalog::{Audience, HandlingDepth};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
-use crate::ui::{audience_label, days_label, depth_label, lang, load_page};
+use crate::ui::{audience_label, days_label, depth_label, lang, load_page, page_data};
 use crate::ui::components::service_search::{SearchBoxModel, ServiceSearch};
 use crate::ui::shell::shell_path;
 use leptos::prelude::*;
@@ -29,7 +29,7 @@ pub fn CatalogPage() -> impl IntoView {
         let get = |k: &str| q.get(k).unwrap_or_default();
         Filters { q: get("q"), department: get("department"), audience: get("audience"), depth: get("depth") }
     };
-    let data = Resource::new(filters, |f| async move {
+    let data = page_data(filters, |f| async move {
         let page = list_services(Some(f.q.clone()), Some(f.department.clone()), Some(f.audience.clone()), Some(f.depth.clone()), false).await?;
         Ok((f, page))
     });

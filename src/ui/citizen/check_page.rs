@@ -6,7 +6,7 @@ use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::citizen::answers_page::step_heading;
 use crate::ui::components::error_summary::ErrorSummary;
-use crate::ui::{lang, load_page};
+use crate::ui::{lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn CheckPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             let typed = DeliveryTyped { kind: q.get("delivery").unwrap_or_default(), address: q.get("address").unwrap_or_default(), site: q.get("pickup_site").unwrap_or_default() };

@@ -5,7 +5,7 @@
 use crate::api::payments::{CheckoutView, SettleSandboxPayment, load_checkout};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
-use crate::ui::{lang, load_page};
+use crate::ui::{lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("reference").unwrap_or_default(), load_checkout);
+    let data = page_data(move || params.read().get("reference").unwrap_or_default(), load_checkout);
     load_page(data, |v: CheckoutView| {
         let i18n = use_i18n();
         let title = t_string!(i18n, fee.sandbox_title).to_string();

@@ -9,7 +9,7 @@ use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::citizen::materials_page::{UploadOutcome, upload_error_message};
 use crate::ui::components::error_summary::ErrorSummary;
-use crate::ui::{error_template, lang, load_page};
+use crate::ui::{error_template, lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -19,7 +19,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn CorrectionPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             (params.read().get("tracking").unwrap_or_default(), UploadOutcome::from_query(&q))

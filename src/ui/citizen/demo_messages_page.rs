@@ -4,13 +4,13 @@
 
 use crate::api::account::demo_messages;
 use crate::i18n::*;
-use crate::ui::load_page;
+use crate::ui::{load_page, page_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn DemoMessagesPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| demo_messages());
+    let data = page_data(|| (), |_| demo_messages());
     load_page(data, |messages: Vec<(String, String, String)>| {
         let i18n = use_i18n();
         let title = t_string!(i18n, account.demo_box).to_string();

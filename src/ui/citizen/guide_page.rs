@@ -3,7 +3,7 @@
 use crate::api::catalog::{GuideView, get_guide};
 use crate::domain::text::fill_template;
 use crate::i18n::*;
-use crate::ui::{audience_label, days_label, depth_label, lang, load_page};
+use crate::ui::{audience_label, days_label, depth_label, lang, load_page, page_data};
 use crate::ui::shell::{HANDHELD_ROOT, Shell};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn GuidePage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("code").unwrap_or_default(), get_guide);
+    let data = page_data(move || params.read().get("code").unwrap_or_default(), get_guide);
     load_page(data, guide_view)
 }
 

@@ -2,7 +2,7 @@
 
 use crate::api::catalog::{CatalogPage, list_services};
 use crate::i18n::*;
-use crate::ui::{days_label, lang, load_page};
+use crate::ui::{days_label, lang, load_page, page_data};
 use crate::ui::components::service_search::{SearchBoxModel, ServiceSearch};
 use crate::ui::shell::shell_path;
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ use leptos_meta::Title;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let popular = Resource::new(|| (), |_| list_services(None, None, None, None, true));
+    let popular = page_data(|| (), |_| list_services(None, None, None, None, true));
     view! {
         <Title text=t_string!(i18n, site.name).to_string()/>
         <h1 class="page-title">{t_string!(i18n, site.name).to_string()}</h1>

@@ -12,7 +12,7 @@ use crate::ui::I18n;
 use crate::ui::citizen::answers_page::step_heading;
 use crate::ui::components::error_summary::ErrorSummary;
 use crate::ui::components::material_upload::{MaterialUpload, UploadModel, message_codes};
-use crate::ui::{lang, load_page};
+use crate::ui::{lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -41,7 +41,7 @@ impl UploadOutcome {
 pub fn MaterialsPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             (params.read().get("draft").unwrap_or_default(), UploadOutcome::from_query(&q))

@@ -10,7 +10,7 @@ use crate::i18n::*;
 use crate::ui::components::code_fields::{CodeProblems, MobileField, OneTimeCodeField};
 use crate::ui::components::error_summary::ErrorSummary;
 use crate::ui::shell::{Shell, shell_path};
-use crate::ui::{I18n, lang, load_page, standing_label, status_label};
+use crate::ui::{I18n, lang, load_page, page_data, standing_label, status_label};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -32,7 +32,7 @@ struct Asked {
 pub fn MePage() -> impl IntoView {
     let query = use_query_map();
     let handheld = Shell::current() == Shell::Handheld;
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             Asked {

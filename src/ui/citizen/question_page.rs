@@ -9,7 +9,7 @@ use crate::domain::text::fill_template;
 use crate::i18n::*;
 use crate::ui::citizen::answers_page::form_model;
 use crate::ui::components::application_form::ApplicationForm;
-use crate::ui::{lang, load_page};
+use crate::ui::{lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -25,7 +25,7 @@ struct Asked {
 pub fn QuestionPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             let asked = Asked { question: q.get("q").and_then(|n| n.parse().ok()).unwrap_or(1), invalid: q.get("invalid").is_some() };

@@ -5,7 +5,7 @@ use crate::api::applications::{ReceiptView, load_receipt};
 use crate::i18n::*;
 use crate::ui::components::fee_panel::fee_panel;
 use crate::ui::components::print_button::PrintButton;
-use crate::ui::{days_label, lang, load_page};
+use crate::ui::{days_label, lang, load_page, page_data};
 use crate::domain::text::fill_template;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn ReceiptPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || (params.read().get("tracking").unwrap_or_default(), query.read().get("payment")),
         |(tracking, payment)| async move {
             // Another device's receipt: say how to follow the case instead of "not found".

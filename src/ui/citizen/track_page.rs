@@ -9,7 +9,7 @@ use crate::ui::components::print_button::PrintButton;
 use crate::i18n::*;
 use crate::ui::components::error_summary::ErrorSummary;
 use crate::ui::components::timeline::{Timeline, TimelineEntry};
-use crate::ui::{delivery_label, encode_query, event_label, lang, load_page, review_label, standing_label, status_label};
+use crate::ui::{delivery_label, encode_query, event_label, lang, load_page, page_data, review_label, standing_label, status_label};
 use crate::ui::shell::shell_path;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,7 +30,7 @@ struct Asked {
 #[component]
 pub fn TrackPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             let q = query.read();
             Asked {

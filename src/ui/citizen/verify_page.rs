@@ -3,7 +3,7 @@
 
 use crate::api::licences::{Verification, verify_licence};
 use crate::i18n::*;
-use crate::ui::{lang, load_page, standing_label};
+use crate::ui::{lang, load_page, page_data, standing_label};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -11,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("code").unwrap_or_default(), verify_licence);
+    let data = page_data(move || params.read().get("code").unwrap_or_default(), verify_licence);
     load_page(data, verify_view)
 }
 
