@@ -61,4 +61,5 @@ async function worker() {
 }
 await Promise.all(Array.from({ length: Number(concurrency) }, worker));
 console.log(`${total} requests, ${concurrency} at a time, most of them cut off`);
+// Sockets reset mid-handshake can keep Node's loop spinning after the last request.
 process.exit(0);
