@@ -1,5 +1,6 @@
 //! `/services/{code}/apply[?draft=…]`: step 1, the answers. The form itself is the
-//! `ApplicationForm` island; this page prepares its model in the page's language.
+//! `ApplicationForm` (server HTML checked in the browser by its island); this page
+//! prepares its model in the page's language.
 
 use crate::api::applications::{ApplicationView, SaveAnswers, SyncAnswers, load_application};
 use crate::domain::form::{FieldDefinition, FieldError, FieldErrors, FieldKind, FormDefinition, RawAnswers, entry_key};
@@ -29,9 +30,6 @@ pub fn step_heading(i18n: I18n, n: u32, name: String) -> impl IntoView {
     view! { <p class="steps">{fill_template(&t_string!(i18n, apply.step).to_string(), &[("n", n.to_string())])}" · "{name}</p> }
 }
 
-/// The form island's model for `fields` of the application, in the page's
-/// language: the whole form on the desktop, one question on the handheld version.
-/// `show_errors`: the draft's problems are shown on the fields.
 /// What a form page renders the form island from: a single application's form, or
 /// a bundle's combined one.
 pub struct FormSource<'a> {
@@ -54,6 +52,9 @@ impl<'a> FormSource<'a> {
     }
 }
 
+/// The form's model for `fields` of the application, in the page's language: the
+/// whole form on the desktop, one question on the handheld version.
+/// `show_errors`: the draft's problems are shown on the fields.
 pub fn form_model<'a>(
     i18n: I18n,
     v: FormSource<'_>,

@@ -1,5 +1,5 @@
 //! `/m/services/{code}/apply?draft=…&q=N`: the answers step on the handheld
-//! version, one question per screen. Each screen is the same form island with one
+//! version, one question per screen. Each screen is the same form (and island) with one
 //! field (the same browser check and messages as the desktop form); sending it
 //! saves that answer into the draft and moves on (`domain::form::after_question`),
 //! so going back never loses an answer. Works without JavaScript.

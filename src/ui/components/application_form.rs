@@ -1,21 +1,27 @@
-//! The answers form of an application. Rendered on the server as a plain `<form>`
-//! that posts to the `save_answers` server function (so it works without
-//! JavaScript); as an island it also validates in the browser, with the same
-//! domain functions and the same messages the server uses: which questions apply
-//! (`shown_slots`), each answer, the rules between answers (`validate_answers`),
-//! and a group's "add another" and "remove" (`add_entry`, `remove_entry`).
-//! Without JavaScript the same buttons post, and the server applies the same rules.
+//! The answers form of an application. The server renders the whole form as a plain
+//! `<form>` that posts to the `save_answers` server function, so it works without
+//! JavaScript. The `FormChecker` island wraps that HTML and, in the browser, checks
+//! the answers as they are typed with the same domain functions and messages the
+//! server uses: which questions apply (`shown_slots`), each answer, the rules between
+//! answers (`validate_answers`), and a group's "add another" and "remove"
+//! (`add_entry`, `remove_entry`). Without JavaScript the same buttons post, and the
+//! server applies the same rules.
+//!
+//! The island does not render the questions: it changes what changes (a message, a
+//! question shown or hidden, a group's entries) in the server's HTML. So the browser
+//! gets the form's rules and messages, not the code and texts of every question,
+//! and a phone has little to run before the form answers its first keystroke.
 
 use crate::domain::calendar::Date;
-use crate::domain::form::{FieldDefinition, FieldError, FieldKind, FormDefinition, RawAnswers, Slot, add_entry, remove_entry, shown_slots, validate_answers};
+use crate::domain::form::{FieldDefinition, FieldError, FieldKind, FormDefinition, RawAnswers, add_entry, remove_entry, shown_slots, validate_answers};
 use crate::domain::text::fill_template;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One answer's field with everything the browser needs in the page's language.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One answer's field with everything its HTML needs in the page's language.
+#[derive(Clone, Debug, PartialEq)]
 pub struct FieldModel {
     /// The answer's key: the field's name, or `{group}.{n}.{field}` in a group entry.
     pub key: String,
@@ -30,7 +36,7 @@ pub struct FieldModel {
 }
 
 /// A repeating group: every entry it may hold, the ones past its count hidden.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupModel {
     pub name: String,
     pub label: String,
@@ -42,14 +48,14 @@ pub struct GroupModel {
 }
 
 /// One question of the form as it is rendered.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum QuestionModel {
     Field(FieldModel),
     Group(GroupModel),
 }
 
 /// The form, its texts and messages, prepared by the server in the page's language.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FormModel {
     pub action: String,
     pub service_code: String,
@@ -83,7 +89,7 @@ pub struct FormModel {
     pub hidden: Vec<(String, String)>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntryTexts {
     pub add: String,
     pub remove: String,
@@ -92,21 +98,67 @@ pub struct EntryTexts {
     pub removed: String,
 }
 
+/// What the browser needs to check the answers as they are typed: the rules and the
+/// messages, and the keys of the questions in the page. The questions themselves
+/// are the server's HTML.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormChecks {
+    action: String,
+    service_code: String,
+    draft_id: Option<String>,
+    today: String,
+    form: FormDefinition,
+    answers: Vec<(String, String)>,
+    /// Every field this page asks, in order: its answer's key and its label in the
+    /// error summary.
+    fields: Vec<(String, String)>,
+    /// The groups this page asks.
+    groups: Vec<String>,
+    /// The messages the page was rendered with, by key.
+    errors: Vec<(String, String)>,
+    messages: Vec<(String, String)>,
+    rule_messages: Vec<String>,
+    error_summary_title: String,
+    submit_label: String,
+    /// "None added yet", and what is announced after an entry is added or removed.
+    no_entries: String,
+    entry_added: String,
+    entry_removed: String,
+    sync: Option<(String, String)>,
+}
+
+/// The ids the server's HTML gives what the browser changes.
 fn dom_id(key: &str) -> String {
     format!("field-{key}")
 }
 
-impl FormModel {
-    /// Every field this page renders, entries included.
-    fn fields(&self) -> Vec<FieldModel> {
-        self.questions
-            .iter()
-            .flat_map(|q| match q {
-                QuestionModel::Field(f) => vec![f.clone()],
-                QuestionModel::Group(g) => g.entries.iter().flatten().cloned().collect(),
-            })
-            .collect()
-    }
+fn question_id(key: &str) -> String {
+    format!("question-{key}")
+}
+
+fn entry_id(group: &str, n: usize) -> String {
+    format!("entry-{group}-{n}")
+}
+
+fn remove_button_id(group: &str, n: usize) -> String {
+    format!("remove-{group}-{n}")
+}
+
+fn add_button_id(group: &str) -> String {
+    format!("add-{group}")
+}
+
+fn count_id(group: &str) -> String {
+    format!("count-{group}")
+}
+
+fn no_entries_id(group: &str) -> String {
+    format!("none-{group}")
+}
+
+/// The answer's key in a field's name: `answers[{key}]`.
+fn key_of_name(name: &str) -> Option<&str> {
+    name.strip_prefix("answers[")?.strip_suffix(']')
 }
 
 /// Answers are kept on the device while they are typed, so a reload, a closed tab or
@@ -116,8 +168,205 @@ fn device_key(service_code: &str, draft_id: Option<&str>) -> String {
     format!("portal-answers:{service_code}:{}", draft_id.unwrap_or("new"))
 }
 
+/// The keys of the questions that apply to `answers`. Built by inserting: collecting
+/// into a set sorts, and every sort is a copy of the sort's code in the WASM.
+fn shown_keys(form: &FormDefinition, answers: &RawAnswers) -> BTreeSet<String> {
+    let mut shown = BTreeSet::new();
+    for slot in shown_slots(form, answers) {
+        shown.insert(slot.key());
+    }
+    shown
+}
+
+fn answers_of(pairs: Vec<(String, String)>) -> RawAnswers {
+    let mut answers = RawAnswers::new();
+    answers.extend(pairs);
+    answers
+}
+
+/// The whole form as HTML, wrapped in the island that checks it in the browser.
+#[component]
+pub fn ApplicationForm(model: FormModel) -> impl IntoView {
+    let FormModel {
+        action,
+        service_code,
+        draft_id,
+        today,
+        form,
+        answers,
+        questions,
+        messages,
+        rule_messages,
+        error_summary_title,
+        submit_label,
+        required_label,
+        optional_label,
+        select_placeholder,
+        entry_texts,
+        sync,
+        hidden,
+    } = model;
+    let saved = answers_of(answers.clone());
+    let shown = shown_keys(&form, &saved);
+    let every_field: Vec<&FieldModel> = questions
+        .iter()
+        .flat_map(|q| match q {
+            QuestionModel::Field(f) => vec![f],
+            QuestionModel::Group(g) => g.entries.iter().flatten().collect(),
+        })
+        .collect();
+    let checks = FormChecks {
+        action,
+        service_code: service_code.clone(),
+        draft_id,
+        today,
+        answers,
+        fields: every_field.iter().map(|f| (f.key.clone(), f.summary_label.clone())).collect(),
+        groups: questions.iter().filter_map(|q| if let QuestionModel::Group(g) = q { Some(g.name.clone()) } else { None }).collect(),
+        errors: every_field.iter().filter_map(|f| f.error.clone().map(|e| (f.key.clone(), e))).collect(),
+        messages,
+        rule_messages,
+        error_summary_title,
+        submit_label,
+        no_entries: entry_texts.none.clone(),
+        entry_added: entry_texts.added.clone(),
+        entry_removed: entry_texts.removed.clone(),
+        sync,
+        form: form.clone(),
+    };
+    let html = QuestionHtml { form: &form, saved: &saved, shown: &shown, required_label, optional_label, select_placeholder, entry_texts };
+    let question_views = questions
+        .iter()
+        .map(|q| match q {
+            QuestionModel::Field(f) => html.field(f),
+            QuestionModel::Group(g) => html.group(g),
+        })
+        .collect_view();
+    view! {
+        <FormChecker checks=checks>
+            <input type="hidden" name="service" value=service_code/>
+            {hidden.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
+            {question_views}
+        </FormChecker>
+    }
+}
+
+/// Renders the questions on the server, as they stand with the saved answers.
+struct QuestionHtml<'a> {
+    form: &'a FormDefinition,
+    saved: &'a RawAnswers,
+    shown: &'a BTreeSet<String>,
+    required_label: String,
+    optional_label: String,
+    select_placeholder: String,
+    entry_texts: EntryTexts,
+}
+
+impl QuestionHtml<'_> {
+    fn marker(&self, required: bool) -> String {
+        if required { self.required_label.clone() } else { self.optional_label.clone() }
+    }
+
+    fn field(&self, field: &FieldModel) -> AnyView {
+        let def = &field.definition;
+        let id = dom_id(&field.key);
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let name = format!("answers[{}]", field.key);
+        let described: Vec<&str> = [field.hint.as_ref().map(|_| hint_id.as_str()), field.error.as_ref().map(|_| error_id.as_str())].into_iter().flatten().collect();
+        let described_by = (!described.is_empty()).then(|| described.join(" "));
+        let invalid = field.error.is_some().to_string();
+        let value = self.saved.get(&field.key).cloned().unwrap_or_default();
+        let input = match def.kind {
+            FieldKind::LongText => view! {
+                <textarea id=id.clone() name=name class="field-input" rows="5" aria-describedby=described_by aria-invalid=invalid>{value}</textarea>
+            }
+            .into_any(),
+            FieldKind::Select => view! {
+                <select id=id.clone() name=name class="field-input" aria-describedby=described_by aria-invalid=invalid>
+                    <option value="">{self.select_placeholder.clone()}</option>
+                    {field.options.iter().map(|(option, label)| {
+                        let selected = *option == value;
+                        view! { <option value=option.clone() selected=selected>{label.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            }
+            .into_any(),
+            kind => {
+                let (input_type, input_mode, autocomplete) = match kind {
+                    FieldKind::Mobile => ("tel", "tel", "tel"),
+                    FieldKind::Date => ("date", "none", "off"),
+                    FieldKind::Integer => ("text", "numeric", "off"),
+                    FieldKind::ResidentId | FieldKind::CreditCode => ("text", "text", "off"),
+                    _ if def.name == crate::domain::form::APPLICANT_NAME => ("text", "text", "name"),
+                    _ => ("text", "text", "on"),
+                };
+                let spellcheck = !matches!(kind, FieldKind::ResidentId | FieldKind::CreditCode | FieldKind::Mobile);
+                view! {
+                    <input id=id.clone() name=name type=input_type inputmode=(input_mode != "none").then_some(input_mode)
+                        autocomplete=autocomplete spellcheck=spellcheck.to_string() value=value class="field-input"
+                        aria-describedby=described_by aria-invalid=invalid/>
+                }
+                .into_any()
+            }
+        };
+        // A question whose condition does not hold stays in the page, hidden: it
+        // comes back with its answer if the condition holds again.
+        view! {
+            <div class="field" id=question_id(&field.key) hidden={!self.shown.contains(&field.key)}>
+                <label for=id class="field-label">{field.label.clone()}" "<span class="font-normal text-slate-700">{self.marker(def.required)}</span></label>
+                {field.hint.clone().map(|h| view! { <span id=hint_id class="field-hint">{h}</span> })}
+                {field.error.clone().map(|message| view! { <span id=error_id class="field-error">{message}</span> })}
+                {input}
+            </div>
+        }
+        .into_any()
+    }
+
+    /// Every entry the group may hold is in the page, those past its count hidden,
+    /// so the browser adds and removes entries by showing and hiding them.
+    fn group(&self, g: &GroupModel) -> AnyView {
+        let definition = self.form.fields.iter().find(|x| x.name == g.name);
+        let (min, max) = definition.map_or((0, 0), FieldDefinition::entry_bounds);
+        let count = definition.map_or(0, |d| d.entry_count(self.saved.get(&g.name).map(String::as_str)));
+        let entries = g
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, fields_of_entry)| {
+                let n = i + 1;
+                let heading = g.headings.get(i).cloned().unwrap_or_default();
+                let remove_label = fill_template(&self.entry_texts.remove, &[("entry", heading.clone())]);
+                view! {
+                    <fieldset class="entry" id=entry_id(&g.name, n) hidden={n > count} data-entry=n>
+                        <legend class="entry-heading">{heading}</legend>
+                        {fields_of_entry.iter().map(|f| self.field(f)).collect_view()}
+                        <button type="submit" id=remove_button_id(&g.name, n) name="remove_entry" value=format!("{}.{n}", g.name) formnovalidate class="btn-link"
+                            hidden={count <= min}>{remove_label}</button>
+                    </fieldset>
+                }
+            })
+            .collect_view();
+        let hint_id = format!("field-{}-hint", g.name);
+        view! {
+            <fieldset class="field group" id=dom_id(&g.name) hidden={!self.shown.contains(&g.name)} aria-describedby=g.hint.is_some().then(|| hint_id.clone())>
+                <legend class="field-label">{g.label.clone()}" "<span class="font-normal text-slate-700">{self.marker(g.required)}</span></legend>
+                {g.hint.clone().map(|h| view! { <span id=hint_id.clone() class="field-hint">{h}</span> })}
+                <input type="hidden" id=count_id(&g.name) name=format!("answers[{}]", g.name) value=count.to_string()/>
+                {entries}
+                {(count == 0).then(|| view! { <p id=no_entries_id(&g.name) class="field-hint">{self.entry_texts.none.clone()}</p> })}
+                <button type="submit" id=add_button_id(&g.name) name="add_entry" value=g.name.clone() formnovalidate class="btn-secondary" hidden={count >= max}>
+                    {fill_template(&self.entry_texts.add, &[("group", g.label.clone())])}
+                </button>
+            </fieldset>
+        }
+        .into_any()
+    }
+}
+
+/// The browser's side: the device's storage and the server's HTML.
 #[cfg(feature = "hydrate")]
-mod on_device {
+mod in_browser {
     use wasm_bindgen::JsCast;
 
     fn storage() -> Option<web_sys::Storage> {
@@ -173,45 +422,109 @@ mod on_device {
             let _ = el.focus();
         }
     }
+
+    pub fn set_hidden(id: &str, hidden: bool) {
+        if let Some(el) = element(id) {
+            let _ = if hidden { el.set_attribute("hidden", "") } else { el.remove_attribute("hidden") };
+        }
+    }
+
+    /// A message in the page just before the element `before`: written when there
+    /// is one, taken out of the page when there is none (as the server renders it).
+    pub fn set_message(tag: &str, id: &str, before: &str, class: &str, text: Option<&str>) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let existing = document.get_element_by_id(id);
+        match (text, existing) {
+            (None, Some(el)) => el.remove(),
+            (None, None) => {}
+            (Some(text), Some(el)) => el.set_text_content(Some(text)),
+            (Some(text), None) => {
+                let (Some(anchor), Ok(el)) = (document.get_element_by_id(before), document.create_element(tag)) else { return };
+                el.set_id(id);
+                el.set_class_name(class);
+                el.set_text_content(Some(text));
+                if let Some(parent) = anchor.parent_node() {
+                    let _ = parent.insert_before(&el, Some(&anchor));
+                }
+            }
+        }
+    }
+
+    /// An answer's question, its message, and what its input tells assistive technology.
+    pub fn show_field(key: &str, shown: bool, error: Option<&str>) {
+        set_hidden(&super::question_id(key), !shown);
+        let input_id = super::dom_id(key);
+        let error_id = format!("{input_id}-error");
+        set_message("span", &error_id, &input_id, "field-error", error);
+        if let Some(input) = element(&input_id) {
+            let hint_id = format!("{input_id}-hint");
+            let described: Vec<&str> = [element(&hint_id).map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())].into_iter().flatten().collect();
+            let _ = if described.is_empty() { input.remove_attribute("aria-describedby") } else { input.set_attribute("aria-describedby", &described.join(" ")) };
+            let _ = input.set_attribute("aria-invalid", if error.is_some() { "true" } else { "false" });
+        }
+    }
+
+    /// A group with `count` entries: the entries shown, its count sent, and the
+    /// buttons that may change it.
+    pub fn show_group(group: &str, shown: bool, count: usize, (min, max): (usize, usize), no_entries: &str) {
+        set_hidden(&super::dom_id(group), !shown);
+        set_field_value(&super::count_id(group), &count.to_string());
+        for n in 1..=max {
+            set_hidden(&super::entry_id(group, n), n > count);
+            set_hidden(&super::remove_button_id(group, n), count <= min);
+        }
+        set_hidden(&super::add_button_id(group), count >= max);
+        set_message("p", &super::no_entries_id(group), &super::add_button_id(group), "field-hint", (count == 0).then_some(no_entries));
+    }
+
+    /// The element an event happened at, if it is one.
+    pub fn target_element(ev: &web_sys::Event) -> Option<web_sys::Element> {
+        ev.target()?.dyn_into::<web_sys::Element>().ok()
+    }
 }
 
+/// Checks the server's form in the browser; `children` are the form's questions.
 #[island]
-pub fn ApplicationForm(model: FormModel) -> impl IntoView {
-    let fields_flat = model.fields();
-    let FormModel {
+fn FormChecker(checks: FormChecks, children: Children) -> impl IntoView {
+    let FormChecks {
         action,
         service_code,
         draft_id,
         today,
         form,
         answers,
-        questions,
+        fields,
+        groups,
+        errors,
         messages,
         rule_messages,
         error_summary_title,
         submit_label,
-        required_label,
-        optional_label,
-        select_placeholder,
-        entry_texts,
+        no_entries,
+        entry_added,
+        entry_removed,
         sync,
-        hidden,
-    } = model;
+    } = checks;
     let today = Date::parse_iso(&today).unwrap_or_else(|| Date::new(2000, 1, 1).expect("valid date"));
-    let show_summary = RwSignal::new(fields_flat.iter().any(|f| f.error.is_some()));
-    let values = RwSignal::new(answers.into_iter().collect::<RawAnswers>());
-    let errors = RwSignal::new(fields_flat.iter().filter_map(|f| f.error.clone().map(|e| (f.key.clone(), e))).collect::<BTreeMap<String, String>>());
+    let show_summary = RwSignal::new(!errors.is_empty());
+    let values = RwSignal::new(answers_of(answers));
+    let errors = RwSignal::new({
+        let mut shown = BTreeMap::new();
+        shown.extend(errors);
+        shown
+    });
     // What this page sends: its fields' keys and its groups' counts.
-    let groups: Vec<String> = questions.iter().filter_map(|q| if let QuestionModel::Group(g) = q { Some(g.name.clone()) } else { None }).collect();
-    let rendered = StoredValue::new(fields_flat.iter().map(|f| f.key.clone()).chain(groups).collect::<Vec<_>>());
-    let fields = StoredValue::new(fields_flat);
+    let rendered = StoredValue::new(fields.iter().map(|(key, _)| key.clone()).chain(groups.iter().cloned()).collect::<Vec<_>>());
+    let fields = StoredValue::new(fields);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))] // read in the browser only
+    let groups = StoredValue::new(groups);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let no_entries = StoredValue::new(no_entries);
     let form = StoredValue::new(form);
     let messages = StoredValue::new(messages);
     let rule_messages = StoredValue::new(rule_messages);
     let summary_ref = NodeRef::<leptos::html::Div>::new();
     let announcement = RwSignal::new(String::new());
-    // The questions that apply to the answers as they stand now.
-    let shown = Memo::new(move |_| values.with(|v| form.with_value(|f| shown_slots(f, v).iter().map(Slot::key).collect::<BTreeSet<String>>())));
 
     let message_of = move |e: FieldError| match e {
         FieldError::Rule { index } => rule_messages.with_value(|m| m.get(index as usize).cloned()).unwrap_or_default(),
@@ -224,7 +537,13 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
     // and the rules between it and the others.
     let problems = move || -> BTreeMap<String, String> {
         let judged = values.with_untracked(|v| form.with_value(|f| validate_answers(f, v, today)));
-        judged.err().map(|e| e.0.into_iter().map(|(k, e)| (k, message_of(e))).collect()).unwrap_or_default()
+        let mut found = BTreeMap::new();
+        if let Err(e) = judged {
+            for (key, error) in e.0 {
+                found.insert(key, message_of(error));
+            }
+        }
+        found
     };
     let check = move |key: &str| {
         let message = problems().remove(key);
@@ -238,7 +557,7 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         });
     };
 
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))] // read in the browser only
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     let device_key = StoredValue::new(device_key(&service_code, draft_id.as_deref()));
     // What is typed is kept on the device (see `device_key`).
     let keep_on_device = move || {
@@ -246,7 +565,7 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         {
             // Over what is kept already: the handheld form shows one question at a time.
             device_key.with_value(|k| {
-                let mut kept = on_device::load(k);
+                let mut kept = in_browser::load(k);
                 rendered.with_value(|keys| {
                     values.with_untracked(|v| {
                         for key in keys {
@@ -257,7 +576,7 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
                         }
                     })
                 });
-                on_device::save(k, &kept);
+                in_browser::save(k, &kept);
             });
         }
     };
@@ -269,7 +588,7 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     let sync_round = StoredValue::new(0u32);
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-    let (sync_path, sync_service) = (StoredValue::new(sync_path), StoredValue::new(service_code.clone()));
+    let (sync_path, sync_service) = (StoredValue::new(sync_path), StoredValue::new(service_code));
     let keep_in_account = move || {
         #[cfg(feature = "hydrate")]
         if let Some(path) = sync_path.get_value() {
@@ -309,7 +628,7 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         // what the server has saved, or what was typed before the WASM came, wins.
         #[cfg(feature = "hydrate")]
         {
-            let kept = device_key.with_value(|k| on_device::load(k));
+            let kept = device_key.with_value(|k| in_browser::load(k));
             // A group with more entries kept than saved gets them back first.
             for (key, value) in &kept {
                 let Some(group) = form.with_value(|f| f.fields.iter().find(|g| &g.name == key && g.kind == FieldKind::Group).cloned()) else { continue };
@@ -320,13 +639,13 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
                     });
                 }
             }
-            let keys: Vec<String> = fields.with_value(|f| f.iter().map(|x| x.key.clone()).collect());
+            let keys: Vec<String> = fields.with_value(|f| f.iter().map(|(key, _)| key.clone()).collect());
             for key in &keys {
                 let id = dom_id(key);
-                let now = on_device::field_value(&id).unwrap_or_default();
+                let now = in_browser::field_value(&id).unwrap_or_default();
                 let restored = kept.iter().find(|(n, _)| n == key).filter(|_| now.is_empty()).map(|(_, v)| v.clone());
                 if let Some(value) = &restored {
-                    on_device::set_field_value(&id, value);
+                    in_browser::set_field_value(&id, value);
                 }
                 values.update(|v| {
                     v.insert(key.clone(), restored.unwrap_or(now));
@@ -335,6 +654,120 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         }
         hydrated.set(true);
     });
+
+    // The server's HTML follows the answers and the messages: which questions apply,
+    // each answer's message, each group's entries.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let shown = values.with(|v| form.with_value(|f| shown_keys(f, v)));
+        errors.with(|errs| {
+            fields.with_value(|fields| {
+                for (key, _) in fields {
+                    in_browser::show_field(key, shown.contains(key), errs.get(key).map(String::as_str));
+                }
+            })
+        });
+        values.with(|v| {
+            form.with_value(|f| {
+                groups.with_value(|groups| {
+                    for group in groups {
+                        let Some(definition) = f.fields.iter().find(|x| &x.name == group) else { continue };
+                        let count = definition.entry_count(v.get(group).map(String::as_str));
+                        no_entries.with_value(|none| in_browser::show_group(group, shown.contains(group), count, definition.entry_bounds(), none));
+                    }
+                })
+            })
+        });
+    });
+
+    // After an entry is added or removed, the group's fields in the page are set
+    // from the answers (removing one moves those after it up).
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let redraw = move |group: &str| {
+        #[cfg(feature = "hydrate")]
+        {
+            let prefix = format!("{group}.");
+            values.with_untracked(|v| {
+                fields.with_value(|fields| {
+                    for (key, _) in fields.iter().filter(|(key, _)| key.starts_with(&prefix)) {
+                        in_browser::set_field_value(&dom_id(key), v.get(key).map(String::as_str).unwrap_or(""));
+                    }
+                })
+            });
+        }
+    };
+
+    // What is typed, in any of the page's fields.
+    let record = move |ev: &leptos::ev::Event| -> Option<String> {
+        let key = target_key(ev)?;
+        let typed = event_target_value(ev);
+        values.update(|v| {
+            v.insert(key.clone(), typed);
+        });
+        keep_on_device();
+        keep_in_account();
+        Some(key)
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        // Once a message shows, it follows the typing, so it clears as soon as the answer is right.
+        if let Some(key) = record(&ev).filter(|key| errors.with_untracked(|e| e.contains_key(key))) {
+            check(&key);
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        // A choice is made at once; text is checked when it is left.
+        let chosen = target_tag(&ev).is_some_and(|tag| tag.eq_ignore_ascii_case("select"));
+        if let Some(key) = chosen.then(|| record(&ev)).flatten() {
+            check(&key);
+        }
+    };
+    let on_leave = move |ev: leptos::ev::FocusEvent| {
+        let Some(key) = target_key(&ev) else { return };
+        let typed = values.with_untracked(|v| v.get(&key).is_some_and(|x| !x.trim().is_empty()));
+        if typed || errors.with_untracked(|e| e.contains_key(&key)) {
+            check(&key);
+        }
+    };
+    let first_key_of_entry = move |group: &str, n: usize| -> Option<String> {
+        let prefix = format!("{group}.{n}.");
+        fields.with_value(|fields| fields.iter().map(|(key, _)| key).find(|key| key.starts_with(&prefix)).cloned())
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some((action, value)) = pressed_button(&ev) else { return };
+        match action.as_str() {
+            "add_entry" => {
+                ev.prevent_default();
+                let added = values.try_update(|v| form.with_value(|f| add_entry(f, v, &value))).flatten();
+                if let Some(n) = added {
+                    redraw(&value);
+                    keep_on_device();
+                    keep_in_account();
+                    announcement.set(entry_added.clone());
+                    #[cfg(feature = "hydrate")]
+                    if let Some(key) = first_key_of_entry(&value, n) {
+                        request_animation_frame(move || in_browser::focus(&dom_id(&key)));
+                    }
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = (n, first_key_of_entry);
+                }
+            }
+            "remove_entry" => {
+                ev.prevent_default();
+                let Some((group, n)) = value.rsplit_once('.').and_then(|(g, n)| Some((g.to_owned(), n.parse::<usize>().ok()?))) else { return };
+                let removed = values.try_update(|v| form.with_value(|f| remove_entry(f, v, &group, n))).unwrap_or(false);
+                if removed {
+                    // Answers moved up: the errors shown belong to other entries now.
+                    let prefix = format!("{group}.");
+                    errors.update(|e| e.retain(|k, _| !k.starts_with(&prefix)));
+                    redraw(&group);
+                    keep_on_device();
+                    keep_in_account();
+                    announcement.set(entry_removed.clone());
+                }
+            }
+            _ => {}
+        }
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         // Read what the form holds now: a citizen may have typed before the WASM arrived.
@@ -352,7 +785,8 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         }
         // Only this page's questions hold it back: the handheld form asks the others
         // on their own screens, and the server steps through them.
-        let found: BTreeMap<String, String> = rendered.with_value(|keys| problems().into_iter().filter(|(k, _)| keys.contains(k)).collect());
+        let mut found = problems();
+        rendered.with_value(|keys| found.retain(|k, _| keys.contains(k)));
         let blocked = !found.is_empty();
         errors.set(found);
         if blocked {
@@ -367,14 +801,13 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         } else {
             // Sent: from now on the server keeps the answers.
             #[cfg(feature = "hydrate")]
-            device_key.with_value(|k| on_device::forget(k));
+            device_key.with_value(|k| in_browser::forget(k));
         }
     };
 
     let summary = move || {
-        let items: Vec<(String, String, String)> = fields.with_value(|f| {
-            errors.with(|errs| f.iter().filter_map(|field| errs.get(&field.key).map(|msg| (dom_id(&field.key), field.summary_label.clone(), msg.clone()))).collect())
-        });
+        let items: Vec<(String, String, String)> =
+            fields.with_value(|f| errors.with(|errs| f.iter().filter_map(|(key, label)| errs.get(key).map(|msg| (dom_id(key), label.clone(), msg.clone()))).collect()));
         (show_summary.get() && !items.is_empty()).then(|| {
             view! {
                 <div id="error-summary" node_ref=summary_ref class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
@@ -389,209 +822,56 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         })
     };
 
-    let marker = move |required: bool| if required { required_label.clone() } else { optional_label.clone() };
-    let group_marker = marker.clone();
-    let field_view = move |field: &FieldModel| {
-        let def = &field.definition;
-        let key = field.key.clone();
-        let id = dom_id(&key);
-        let hint_id = format!("{id}-hint");
-        let error_id = format!("{id}-error");
-        let name = format!("answers[{key}]");
-        let has_hint = field.hint.is_some();
-        let (hint_ref, error_ref) = (hint_id.clone(), error_id.clone());
-        let k = StoredValue::new(key.clone());
-        let has_error = move || errors.with(|e| k.with_value(|k| e.contains_key(k)));
-        let described_by = move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_ref.clone());
-            }
-            if has_error() {
-                ids.push(error_ref.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        };
-        let invalid = move || has_error().to_string();
-        let on_input = move |ev: leptos::ev::Event| {
-            let typed = event_target_value(&ev);
-            values.update(|v| {
-                v.insert(k.get_value(), typed);
-            });
-            keep_on_device();
-            keep_in_account();
-            // Once a message shows, it follows the typing, so it clears as soon as the answer is right.
-            if errors.with_untracked(|e| k.with_value(|k| e.contains_key(k))) {
-                check(&k.get_value());
-            }
-        };
-        let on_leave = move |_: leptos::ev::FocusEvent| {
-            let typed = values.with_untracked(|v| k.with_value(|k| v.get(k).is_some_and(|x| !x.trim().is_empty())));
-            if typed || errors.with_untracked(|e| k.with_value(|k| e.contains_key(k))) {
-                check(&k.get_value());
-            }
-        };
-        let initial = values.with_untracked(|v| v.get(&key).cloned().unwrap_or_default());
-        let input = match def.kind {
-            FieldKind::LongText => view! {
-                <textarea id=id.clone() name=name class="field-input" rows="5" aria-describedby=described_by aria-invalid=invalid
-                    on:input=on_input on:blur=on_leave>{initial}</textarea>
-            }
-            .into_any(),
-            FieldKind::Select => {
-                let options = field.options.clone();
-                let placeholder = select_placeholder.clone();
-                view! {
-                    <select id=id.clone() name=name class="field-input" aria-describedby=described_by aria-invalid=invalid
-                        on:change=move |ev| { on_input(ev); check(&k.get_value()); }>
-                        <option value="">{placeholder}</option>
-                        {options.into_iter().map(|(value, label)| {
-                            let selected = value == initial;
-                            view! { <option value=value selected=selected>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                }
-                .into_any()
-            }
-            kind => {
-                let (input_type, input_mode, autocomplete) = match kind {
-                    FieldKind::Mobile => ("tel", "tel", "tel"),
-                    FieldKind::Date => ("date", "none", "off"),
-                    FieldKind::Integer => ("text", "numeric", "off"),
-                    FieldKind::ResidentId | FieldKind::CreditCode => ("text", "text", "off"),
-                    _ if def.name == crate::domain::form::APPLICANT_NAME => ("text", "text", "name"),
-                    _ => ("text", "text", "on"),
-                };
-                let spellcheck = !matches!(kind, FieldKind::ResidentId | FieldKind::CreditCode | FieldKind::Mobile);
-                view! {
-                    <input id=id.clone() name=name type=input_type inputmode=(input_mode != "none").then_some(input_mode)
-                        autocomplete=autocomplete spellcheck=spellcheck.to_string() value=initial class="field-input"
-                        aria-describedby=described_by aria-invalid=invalid on:input=on_input on:blur=on_leave/>
-                }
-                .into_any()
-            }
-        };
-        let marker = marker(def.required);
-        // A question whose condition does not hold stays in the page, hidden: it
-        // comes back with its answer if the condition holds again.
-        let hide = move || !shown.with(|s| k.with_value(|k| s.contains(k)));
-        view! {
-            <div class="field" hidden=hide>
-                <label for=id class="field-label">{field.label.clone()}" "<span class="font-normal text-slate-700">{marker}</span></label>
-                {field.hint.clone().map(|h| view! { <span id=hint_id class="field-hint">{h}</span> })}
-                {move || errors.with(|e| k.with_value(|k| e.get(k).cloned())).map(|msg| view! { <span id=error_id.clone() class="field-error">{msg}</span> })}
-                {input}
-            </div>
-        }
-    };
-
-    let entry_field_view = field_view.clone();
-    let group_view = move |g: GroupModel| {
-        let group = StoredValue::new(g.name.clone());
-        let definition = form.with_value(|f| f.fields.iter().find(|x| x.name == g.name).cloned());
-        let (min, max) = definition.as_ref().map_or((0, 0), FieldDefinition::entry_bounds);
-        let definition = StoredValue::new(definition);
-        let count = move || values.with(|v| definition.with_value(|d| d.as_ref().map_or(0, |d| d.entry_count(v.get(&group.get_value()).map(String::as_str)))));
-        // Entries are rendered once, every one the group may hold; after an entry is
-        // added or removed the fields in the page are set from the answers.
-        #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-        let entry_keys: Vec<Vec<String>> = g.entries.iter().map(|e| e.iter().map(|f| f.key.clone()).collect()).collect();
-        #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-        let redraw = StoredValue::new(move || {
-            #[cfg(feature = "hydrate")]
-            values.with_untracked(|v| {
-                for key in entry_keys.iter().flatten() {
-                    on_device::set_field_value(&dom_id(key), v.get(key).map(String::as_str).unwrap_or(""));
-                }
-            });
-        });
-        let first_keys: Vec<String> = g.entries.iter().map(|e| e.first().map(|f| f.key.clone()).unwrap_or_default()).collect();
-        let first_keys = StoredValue::new(first_keys);
-        let texts = StoredValue::new(entry_texts.clone());
-        let on_add = move |ev: leptos::ev::MouseEvent| {
-            ev.prevent_default();
-            let added = values.try_update(|v| form.with_value(|f| add_entry(f, v, &group.get_value()))).flatten();
-            if let Some(n) = added {
-                redraw.with_value(|r| r());
-                keep_on_device();
-                keep_in_account();
-                announcement.set(texts.with_value(|t| t.added.clone()));
-                #[cfg(feature = "hydrate")]
-                if let Some(key) = first_keys.with_value(|k| k.get(n - 1).cloned()) {
-                    request_animation_frame(move || on_device::focus(&dom_id(&key)));
-                }
-                #[cfg(not(feature = "hydrate"))]
-                let _ = (n, first_keys);
-            }
-        };
-        let headings = g.headings.clone();
-        let entries = g
-            .entries
-            .into_iter()
-            .enumerate()
-            .map(|(i, fields_of_entry)| {
-                let n = i + 1;
-                let heading = headings.get(i).cloned().unwrap_or_default();
-                let remove_label = texts.with_value(|t| fill_template(&t.remove, &[("entry", heading.clone())]));
-                let on_remove = move |ev: leptos::ev::MouseEvent| {
-                    ev.prevent_default();
-                    let removed = values.try_update(|v| form.with_value(|f| remove_entry(f, v, &group.get_value(), n))).unwrap_or(false);
-                    if removed {
-                        // Answers moved up: the errors shown belong to other entries now.
-                        errors.update(|e| e.retain(|k, _| !k.starts_with(&format!("{}.", group.get_value()))));
-                        redraw.with_value(|r| r());
-                        keep_on_device();
-                        keep_in_account();
-                        announcement.set(texts.with_value(|t| t.removed.clone()));
-                    }
-                };
-                view! {
-                    <fieldset class="entry" hidden=move || { n > count() } data-entry=n>
-                        <legend class="entry-heading">{heading}</legend>
-                        {fields_of_entry.iter().map(|f| entry_field_view(f)).collect_view()}
-                        <button type="submit" name="remove_entry" value=format!("{}.{n}", group.get_value()) formnovalidate class="btn-link"
-                            hidden=move || { count() <= min } on:click=on_remove>{remove_label}</button>
-                    </fieldset>
-                }
-            })
-            .collect_view();
-        let hint_id = format!("field-{}-hint", g.name);
-        let hide = move || !shown.with(|s| group.with_value(|g| s.contains(g)));
-        view! {
-            <fieldset class="field group" id=dom_id(&g.name) hidden=hide aria-describedby=g.hint.is_some().then(|| hint_id.clone())>
-                <legend class="field-label">{g.label.clone()}" "<span class="font-normal text-slate-700">{group_marker(g.required)}</span></legend>
-                {g.hint.clone().map(|h| view! { <span id=hint_id.clone() class="field-hint">{h}</span> })}
-                <input type="hidden" name=format!("answers[{}]", g.name) value=move || count().to_string()/>
-                {move || (count() == 0).then(|| view! { <p class="field-hint">{texts.with_value(|t| t.none.clone())}</p> })}
-                {entries}
-                <button type="submit" name="add_entry" value=g.name.clone() formnovalidate class="btn-secondary" hidden=move || { count() >= max } on:click=on_add>
-                    {texts.with_value(|t| fill_template(&t.add, &[("group", g.label.clone())]))}
-                </button>
-            </fieldset>
-        }
-    };
-
-    let question_views = questions
-        .into_iter()
-        .map(|q| match q {
-            QuestionModel::Field(f) => field_view(&f).into_any(),
-            QuestionModel::Group(g) => group_view(g).into_any(),
-        })
-        .collect_view();
-
     view! {
-        <form method="post" action=action novalidate on:submit=on_submit data-hydrated=move || hydrated.get().then_some("true")>
+        <form method="post" action=action novalidate on:submit=on_submit on:input=on_input on:change=on_change on:focusout=on_leave on:click=on_click
+            data-hydrated=move || hydrated.get().then_some("true")>
             {summary}
-            <input type="hidden" name="service" value=service_code/>
             // Kept up to date when the account sync creates the draft.
             <input type="hidden" name="draft" value=move || server_draft.get().unwrap_or_default()/>
-            {hidden.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
-            {question_views}
+            {children()}
             <p class="sr-only" role="status">{move || announcement.get()}</p>
             <p class="field-hint min-h-6" role="status" data-testid="synced">{move || synced.get().then(|| synced_label.clone())}</p>
             <button type="submit" class="btn-primary">{submit_label}</button>
         </form>
     }
+}
+
+/// The answer's key of the field an event happened at.
+fn target_key(ev: &leptos::ev::Event) -> Option<String> {
+    let name = target_attribute(ev, "name")?;
+    key_of_name(&name).map(str::to_owned)
+}
+
+#[cfg(feature = "hydrate")]
+fn target_attribute(ev: &leptos::ev::Event, attribute: &str) -> Option<String> {
+    in_browser::target_element(ev)?.get_attribute(attribute)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn target_attribute(_: &leptos::ev::Event, _: &str) -> Option<String> {
+    None
+}
+
+#[cfg(feature = "hydrate")]
+fn target_tag(ev: &leptos::ev::Event) -> Option<String> {
+    Some(in_browser::target_element(ev)?.tag_name())
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn target_tag(_: &leptos::ev::Event) -> Option<String> {
+    None
+}
+
+/// The name and value of the button a click pressed ("add_entry", the group).
+#[cfg(feature = "hydrate")]
+fn pressed_button(ev: &leptos::ev::Event) -> Option<(String, String)> {
+    let button = in_browser::target_element(ev)?.closest("button[name]").ok()??;
+    Some((button.get_attribute("name")?, button.get_attribute("value").unwrap_or_default()))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn pressed_button(_: &leptos::ev::Event) -> Option<(String, String)> {
+    None
 }
 
 /// Sends the answers to the account; the draft's id, or None when it did not go
@@ -606,5 +886,26 @@ async fn send_to_account(path: &str, body: String) -> Option<String> {
     match request.send().await {
         Ok(answer) if answer.ok() => answer.json::<String>().await.ok(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fields_name_gives_its_answers_key_and_nothing_else_does() {
+        assert_eq!(key_of_name("answers[applicant_name]"), Some("applicant_name"));
+        assert_eq!(key_of_name("answers[household_members.2.name]"), Some("household_members.2.name"));
+        // The form's other names: the service, the draft, the group buttons.
+        for name in ["service", "draft", "add_entry", "remove_entry", "answers[", "answers[x", "xanswers[x]"] {
+            assert_eq!(key_of_name(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn answers_kept_on_the_device_are_kept_by_item_and_draft() {
+        assert_eq!(device_key("CIV-0001", None), "portal-answers:CIV-0001:new");
+        assert_ne!(device_key("CIV-0001", Some("d1")), device_key("CIV-0001", Some("d2")));
     }
 }
