@@ -16,8 +16,8 @@ afterFirstPaint.then(() => {
 // Wakes the islands of a page, and only where there are some: a page without an
 // island (home, catalog, guide, lookup…) loads no client code beyond this file.
 // (It takes the place of Leptos's <HydrationScripts islands>, which loads the
-// whole WASM on every page.) Islands are found in document order; an island's
-// `leptos-children` run their hook before the islands inside them wake.
+// whole WASM on every page.) Islands wake in document order, so an island wakes
+// before the islands inside its children.
 // The page is whole without its islands (forms work without JavaScript), so the
 // client code waits for the first paint and is fetched at low priority: on a slow
 // phone the words come first, then what makes them livelier. Waking is split into
@@ -30,7 +30,6 @@ if (page.querySelector("leptos-island")) {
   await client.default({ module_or_path: fetch("/pkg/portal.wasm", { priority: "low" }) });
   await nextTask();
   client.hydrate();
-  const childHooks = [];
   const wakeIsland = async (el) => {
     const island = client[el.dataset.component];
     if (!island) {
@@ -38,24 +37,16 @@ if (page.querySelector("leptos-island")) {
       return;
     }
     await nextTask();
-    const hook = childHooks[childHooks.length - 1];
+    // An island inside another's children: the outer island, awake by now, set a
+    // hook on those children that gives the inner one its owner.
+    const hook = el.parentElement?.closest("leptos-children")?.$$on_hydrate;
     if (hook) hook();
     await island(el);
   };
-  const walk = async (node) => {
-    for (const el of node.children) {
-      const tag = el.localName;
-      if (tag === "leptos-island") {
-        await wakeIsland(el);
-      } else if (tag === "leptos-children") {
-        childHooks.push(el.$$on_hydrate);
-        await walk(el);
-        childHooks.pop();
-        continue;
-      }
-      await walk(el);
-    }
-  };
-  await walk(page);
+  // Found at once by the browser rather than by walking the page in script: on a
+  // long form that walk was a task of its own.
+  for (const el of page.querySelectorAll("leptos-island")) {
+    await wakeIsland(el);
+  }
   window.__hydrateIsland = (el) => wakeIsland(el);
 }

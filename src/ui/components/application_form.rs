@@ -483,6 +483,33 @@ mod in_browser {
     }
 }
 
+/// What the page shows of each question: whether it applies and its message; of
+/// each group, whether it applies, its entries and their bounds.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // kept in the browser only
+#[derive(Default)]
+struct PageState {
+    fields: BTreeMap<String, (bool, Option<String>)>,
+    groups: BTreeMap<String, (bool, usize, (usize, usize))>,
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+impl PageState {
+    fn of(form: &FormDefinition, answers: &RawAnswers, errors: &BTreeMap<String, String>, fields: &[(String, String)], groups: &[String]) -> Self {
+        let shown = shown_keys(form, answers);
+        let mut state = PageState::default();
+        for (key, _) in fields {
+            state.fields.insert(key.clone(), (shown.contains(key), errors.get(key).cloned()));
+        }
+        for group in groups {
+            if let Some(definition) = form.fields.iter().find(|x| &x.name == group) {
+                let count = definition.entry_count(answers.get(group).map(String::as_str));
+                state.groups.insert(group.clone(), (shown.contains(group), count, definition.entry_bounds()));
+            }
+        }
+        state
+    }
+}
+
 /// Checks the server's form in the browser; `children` are the form's questions.
 #[island]
 fn FormChecker(checks: FormChecks, children: Children) -> impl IntoView {
@@ -629,56 +656,55 @@ fn FormChecker(checks: FormChecks, children: Children) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             let kept = device_key.with_value(|k| in_browser::load(k));
+            // One change of the answers, so the page is brought up to date once.
+            let mut answers = values.get_untracked();
             // A group with more entries kept than saved gets them back first.
             for (key, value) in &kept {
                 let Some(group) = form.with_value(|f| f.fields.iter().find(|g| &g.name == key && g.kind == FieldKind::Group).cloned()) else { continue };
-                let now = values.with_untracked(|v| group.entry_count(v.get(key).map(String::as_str)));
-                if group.entry_count(Some(value)) > now {
-                    values.update(|v| {
-                        v.insert(key.clone(), value.clone());
-                    });
+                if group.entry_count(Some(value)) > group.entry_count(answers.get(key).map(String::as_str)) {
+                    answers.insert(key.clone(), value.clone());
                 }
             }
-            let keys: Vec<String> = fields.with_value(|f| f.iter().map(|(key, _)| key.clone()).collect());
-            for key in &keys {
-                let id = dom_id(key);
-                let now = in_browser::field_value(&id).unwrap_or_default();
-                let restored = kept.iter().find(|(n, _)| n == key).filter(|_| now.is_empty()).map(|(_, v)| v.clone());
-                if let Some(value) = &restored {
-                    in_browser::set_field_value(&id, value);
+            fields.with_value(|fields| {
+                for (key, _) in fields {
+                    let id = dom_id(key);
+                    let now = in_browser::field_value(&id).unwrap_or_default();
+                    let restored = kept.iter().find(|(n, _)| n == key).filter(|_| now.is_empty()).map(|(_, v)| v.clone());
+                    if let Some(value) = &restored {
+                        in_browser::set_field_value(&id, value);
+                    }
+                    answers.insert(key.clone(), restored.unwrap_or(now));
                 }
-                values.update(|v| {
-                    v.insert(key.clone(), restored.unwrap_or(now));
-                });
-            }
+            });
+            values.set(answers);
         }
         hydrated.set(true);
     });
 
     // The server's HTML follows the answers and the messages: which questions apply,
-    // each answer's message, each group's entries.
+    // each answer's message, each group's entries. Only what changed is written to
+    // the page: as the island starts, the page is as the server rendered it.
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let shown = values.with(|v| form.with_value(|f| shown_keys(f, v)));
-        errors.with(|errs| {
-            fields.with_value(|fields| {
-                for (key, _) in fields {
-                    in_browser::show_field(key, shown.contains(key), errs.get(key).map(String::as_str));
-                }
-            })
-        });
-        values.with(|v| {
-            form.with_value(|f| {
-                groups.with_value(|groups| {
-                    for group in groups {
-                        let Some(definition) = f.fields.iter().find(|x| &x.name == group) else { continue };
-                        let count = definition.entry_count(v.get(group).map(String::as_str));
-                        no_entries.with_value(|none| in_browser::show_group(group, shown.contains(group), count, definition.entry_bounds(), none));
+    {
+        let state_now = move || values.with(|v| errors.with(|e| form.with_value(|f| fields.with_value(|fs| groups.with_value(|gs| PageState::of(f, v, e, fs, gs))))));
+        let in_page = StoredValue::new(state_now());
+        Effect::new(move |_| {
+            let now = state_now();
+            in_page.with_value(|before| {
+                for (key, (shown, error)) in &now.fields {
+                    if before.fields.get(key) != Some(&(*shown, error.clone())) {
+                        in_browser::show_field(key, *shown, error.as_deref());
                     }
-                })
-            })
+                }
+                for (group, &(shown, count, bounds)) in &now.groups {
+                    if before.groups.get(group) != Some(&(shown, count, bounds)) {
+                        no_entries.with_value(|none| in_browser::show_group(group, shown, count, bounds, none));
+                    }
+                }
+            });
+            in_page.set_value(now);
         });
-    });
+    }
 
     // After an entry is added or removed, the group's fields in the page are set
     // from the answers (removing one moves those after it up).
