@@ -168,16 +168,6 @@ fn device_key(service_code: &str, draft_id: Option<&str>) -> String {
     format!("portal-answers:{service_code}:{}", draft_id.unwrap_or("new"))
 }
 
-/// The keys of the questions that apply to `answers`. Built by inserting: collecting
-/// into a set sorts, and every sort is a copy of the sort's code in the WASM.
-fn shown_keys(form: &FormDefinition, answers: &RawAnswers) -> BTreeSet<String> {
-    let mut shown = BTreeSet::new();
-    for slot in shown_slots(form, answers) {
-        shown.insert(slot.key());
-    }
-    shown
-}
-
 fn answers_of(pairs: Vec<(String, String)>) -> RawAnswers {
     let mut answers = RawAnswers::new();
     answers.extend(pairs);
@@ -207,7 +197,6 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         hidden,
     } = model;
     let saved = answers_of(answers.clone());
-    let shown = shown_keys(&form, &saved);
     let every_field: Vec<&FieldModel> = questions
         .iter()
         .flat_map(|q| match q {
@@ -234,7 +223,9 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
         sync,
         form: form.clone(),
     };
-    let html = QuestionHtml { form: &form, saved: &saved, shown: &shown, required_label, optional_label, select_placeholder, entry_texts };
+    // What the page shows as rendered: the island starts from the same state.
+    let in_page = PageState::of(&form, &saved, &checks.errors.iter().cloned().collect(), &checks.fields, &checks.groups);
+    let html = QuestionHtml { saved: &saved, in_page: &in_page, required_label, optional_label, select_placeholder, entry_texts };
     let question_views = questions
         .iter()
         .map(|q| match q {
@@ -253,9 +244,8 @@ pub fn ApplicationForm(model: FormModel) -> impl IntoView {
 
 /// Renders the questions on the server, as they stand with the saved answers.
 struct QuestionHtml<'a> {
-    form: &'a FormDefinition,
     saved: &'a RawAnswers,
-    shown: &'a BTreeSet<String>,
+    in_page: &'a PageState,
     required_label: String,
     optional_label: String,
     select_placeholder: String,
@@ -313,7 +303,7 @@ impl QuestionHtml<'_> {
         // A question whose condition does not hold stays in the page, hidden: it
         // comes back with its answer if the condition holds again.
         view! {
-            <div class="field" id=question_id(&field.key) hidden={!self.shown.contains(&field.key)}>
+            <div class="field" id=question_id(&field.key) hidden={!self.in_page.field_shown(&field.key)}>
                 <label for=id class="field-label">{field.label.clone()}" "<span class="font-normal text-slate-700">{self.marker(def.required)}</span></label>
                 {field.hint.clone().map(|h| view! { <span id=hint_id class="field-hint">{h}</span> })}
                 {field.error.clone().map(|message| view! { <span id=error_id class="field-error">{message}</span> })}
@@ -326,9 +316,7 @@ impl QuestionHtml<'_> {
     /// Every entry the group may hold is in the page, those past its count hidden,
     /// so the browser adds and removes entries by showing and hiding them.
     fn group(&self, g: &GroupModel) -> AnyView {
-        let definition = self.form.fields.iter().find(|x| x.name == g.name);
-        let (min, max) = definition.map_or((0, 0), FieldDefinition::entry_bounds);
-        let count = definition.map_or(0, |d| d.entry_count(self.saved.get(&g.name).map(String::as_str)));
+        let (shown, count, (min, max)) = self.in_page.groups.get(&g.name).copied().unwrap_or_default();
         let entries = g
             .entries
             .iter()
@@ -349,7 +337,7 @@ impl QuestionHtml<'_> {
             .collect_view();
         let hint_id = format!("field-{}-hint", g.name);
         view! {
-            <fieldset class="field group" id=dom_id(&g.name) hidden={!self.shown.contains(&g.name)} aria-describedby=g.hint.is_some().then(|| hint_id.clone())>
+            <fieldset class="field group" id=dom_id(&g.name) hidden={!shown} aria-describedby=g.hint.is_some().then(|| hint_id.clone())>
                 <legend class="field-label">{g.label.clone()}" "<span class="font-normal text-slate-700">{self.marker(g.required)}</span></legend>
                 {g.hint.clone().map(|h| view! { <span id=hint_id.clone() class="field-hint">{h}</span> })}
                 <input type="hidden" id=count_id(&g.name) name=format!("answers[{}]", g.name) value=count.to_string()/>
@@ -476,26 +464,24 @@ mod in_browser {
         set_hidden(&super::add_button_id(group), count >= max);
         set_message("p", &super::no_entries_id(group), &super::add_button_id(group), "field-hint", (count == 0).then_some(no_entries));
     }
-
-    /// The element an event happened at, if it is one.
-    pub fn target_element(ev: &web_sys::Event) -> Option<web_sys::Element> {
-        ev.target()?.dyn_into::<web_sys::Element>().ok()
-    }
 }
 
 /// What the page shows of each question: whether it applies and its message; of
 /// each group, whether it applies, its entries and their bounds.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // kept in the browser only
 #[derive(Default)]
 struct PageState {
     fields: BTreeMap<String, (bool, Option<String>)>,
     groups: BTreeMap<String, (bool, usize, (usize, usize))>,
 }
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 impl PageState {
     fn of(form: &FormDefinition, answers: &RawAnswers, errors: &BTreeMap<String, String>, fields: &[(String, String)], groups: &[String]) -> Self {
-        let shown = shown_keys(form, answers);
+        // Built by inserting: collecting into a set sorts, and every sort is a copy
+        // of the sort's code in the WASM.
+        let mut shown = BTreeSet::new();
+        for slot in shown_slots(form, answers) {
+            shown.insert(slot.key());
+        }
         let mut state = PageState::default();
         for (key, _) in fields {
             state.fields.insert(key.clone(), (shown.contains(key), errors.get(key).cloned()));
@@ -507,6 +493,10 @@ impl PageState {
             }
         }
         state
+    }
+
+    fn field_shown(&self, key: &str) -> bool {
+        self.fields.get(key).is_some_and(|(shown, _)| *shown)
     }
 }
 
@@ -742,7 +732,7 @@ fn FormChecker(checks: FormChecks, children: Children) -> impl IntoView {
     };
     let on_change = move |ev: leptos::ev::Event| {
         // A choice is made at once; text is checked when it is left.
-        let chosen = target_tag(&ev).is_some_and(|tag| tag.eq_ignore_ascii_case("select"));
+        let chosen = target_element(&ev).is_some_and(|el| el.tag_name().eq_ignore_ascii_case("select"));
         if let Some(key) = chosen.then(|| record(&ev)).flatten() {
             check(&key);
         }
@@ -862,42 +852,21 @@ fn FormChecker(checks: FormChecks, children: Children) -> impl IntoView {
     }
 }
 
+/// The element an event happened at, if it is one. (Event handlers run only in the
+/// browser; on the server they are never called.)
+fn target_element(ev: &leptos::ev::Event) -> Option<web_sys::Element> {
+    wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(ev.target()?).ok()
+}
+
 /// The answer's key of the field an event happened at.
 fn target_key(ev: &leptos::ev::Event) -> Option<String> {
-    let name = target_attribute(ev, "name")?;
-    key_of_name(&name).map(str::to_owned)
-}
-
-#[cfg(feature = "hydrate")]
-fn target_attribute(ev: &leptos::ev::Event, attribute: &str) -> Option<String> {
-    in_browser::target_element(ev)?.get_attribute(attribute)
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn target_attribute(_: &leptos::ev::Event, _: &str) -> Option<String> {
-    None
-}
-
-#[cfg(feature = "hydrate")]
-fn target_tag(ev: &leptos::ev::Event) -> Option<String> {
-    Some(in_browser::target_element(ev)?.tag_name())
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn target_tag(_: &leptos::ev::Event) -> Option<String> {
-    None
+    key_of_name(&target_element(ev)?.get_attribute("name")?).map(str::to_owned)
 }
 
 /// The name and value of the button a click pressed ("add_entry", the group).
-#[cfg(feature = "hydrate")]
 fn pressed_button(ev: &leptos::ev::Event) -> Option<(String, String)> {
-    let button = in_browser::target_element(ev)?.closest("button[name]").ok()??;
+    let button = target_element(ev)?.closest("button[name]").ok()??;
     Some((button.get_attribute("name")?, button.get_attribute("value").unwrap_or_default()))
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn pressed_button(_: &leptos::ev::Event) -> Option<(String, String)> {
-    None
 }
 
 /// Sends the answers to the account; the draft's id, or None when it did not go
