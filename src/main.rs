@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use portal::server::notify::{LogGateway, spawn_reminders, spawn_worker};
-use portal::server::{AppState, auth::SessionKey, blobs::BlobStore, catalog_loader, clock, demo, settings::Settings, store::Store, throttle::Throttle};
+use portal::server::{AppState, AppStateParts, auth::SessionKey, blobs::BlobStore, catalog_loader, clock, demo, settings::Settings, store::Store, throttle::Throttle};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
@@ -143,7 +143,7 @@ async fn serve(settings: Settings) {
         .unwrap_or_else(|e| fail(format!("the built client code (run the build first): {e}")));
     let blobs = BlobStore::from_settings(&settings).unwrap_or_else(|e| fail(e));
     tracing::info!(uploads = %blobs.describe(), "uploads stored");
-    let state = AppState {
+    let state = AppState::new(AppStateParts {
         leptos_options,
         assets,
         pages: Default::default(),
@@ -154,9 +154,9 @@ async fn serve(settings: Settings) {
         throttle: Arc::new(Throttle::default()),
         sites: Arc::new(catalog.sites),
         proactive: Arc::new(catalog.proactive),
-            bundles: Arc::new(catalog.bundles),
+        bundles: Arc::new(catalog.bundles),
         calendar: Arc::new(RwLock::new(calendar)),
-    };
+    });
     spawn_worker(store, Arc::new(LogGateway));
     spawn_reminders(state.clone());
     let app = portal::server::router::router(state.clone());

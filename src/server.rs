@@ -23,4 +23,4 @@ pub mod state;
 pub mod store;
 pub mod throttle;
 
-pub use state::AppState;
+pub use state::{AppState, AppStateParts};

@@ -418,7 +418,7 @@ pub async fn load_application(service: String, draft: Option<String>) -> Result<
     use self::ssr::*;
     use crate::api::ssr::state;
     use crate::domain::form::validate_answers;
-    let store = state().store;
+    let store = state().store.clone();
     let item = item(&store, &service).await?;
     let today = today();
     let signed_in = crate::api::ssr::current_citizen().await?.is_some();
@@ -462,7 +462,7 @@ pub async fn save_answers(
     use self::ssr::*;
     use crate::api::ssr::state;
     use crate::domain::form::{QuestionStep, after_question, validate_answers};
-    let store = state().store;
+    let store = state().store.clone();
     let item = item(&store, &service).await?;
     let mut answers = answers;
     // The entry's first field, to land on (an added entry) or the group (a removed one).
@@ -518,7 +518,7 @@ pub async fn sync_answers(service: String, draft: Option<String>, answers: RawAn
     if current_citizen().await?.is_none() {
         return Err(ApiError::Unauthenticated);
     }
-    let store = state().store;
+    let store = state().store.clone();
     let item = item(&store, &service).await?;
     match keep_answers(&store, &item, draft, answers).await? {
         Some(d) => Ok(d.id),
@@ -549,7 +549,7 @@ pub async fn load_check(draft: String) -> Result<CheckView, ApiError> {
     use self::ssr::*;
     use crate::api::ssr::state;
     use crate::domain::form::validate_answers;
-    let store = state().store;
+    let store = state().store.clone();
     let d = owned_draft(&store, &draft).await?;
     redirect_if_submitted(&store, &d.id).await?;
     let item = item(&store, &d.service_code).await?;

@@ -37,7 +37,7 @@ pub async fn list_services(
     use crate::domain::catalog::{Audience, HandlingDepth};
     use crate::server::store::CatalogFilter;
     use super::ssr::{internal, state};
-    let store = state().store;
+    let store = state().store.clone();
     let departments = store.departments().await.map_err(|e| internal("listing departments", e))?;
     let nonempty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let audience_code = nonempty(audience);
@@ -103,7 +103,7 @@ pub struct GuideView {
 #[server(endpoint = "catalog/guide")]
 pub async fn get_guide(code: String) -> Result<GuideView, ApiError> {
     use super::ssr::{internal, state};
-    let store = state().store;
+    let store = state().store.clone();
     let item = store.service_item(&code).await.map_err(|e| internal("loading guide", e))?.ok_or(ApiError::NotFound)?;
     let department = store
         .departments()

@@ -91,7 +91,7 @@ mod tests {
     use crate::server::auth::{STAFF_COOKIE, SessionKey};
     use crate::server::blobs::BlobStore;
     use crate::server::store::{Draft, NewCase, Step, Store};
-    use crate::server::{catalog_loader, clock, demo, settings::Settings, throttle::Throttle};
+    use crate::server::{AppStateParts, catalog_loader, clock, demo, settings::Settings, throttle::Throttle};
     use axum::body::Body;
     use axum::http::{Request, StatusCode, header};
     use std::collections::BTreeMap;
@@ -132,7 +132,7 @@ mod tests {
         demo::create_demo_accounts(&store, 1).await.unwrap();
         let calendar = catalog_loader::load_calendar(&store).await.unwrap();
         let conf = leptos::prelude::get_configuration(Some("Cargo.toml")).unwrap();
-        let state = AppState {
+        let state = AppState::new(AppStateParts {
             leptos_options: conf.leptos_options,
             blobs: BlobStore::new(&dir.join("uploads")),
             settings: Arc::new(settings),
@@ -145,7 +145,7 @@ mod tests {
             calendar: Arc::new(RwLock::new(calendar)),
             assets: Default::default(),
             pages: Default::default(),
-        };
+        });
         let mut answers = BTreeMap::new();
         answers.insert("applicant_name".to_owned(), "王小明".to_owned());
         answers.insert("applicant_phone".to_owned(), "13800138000".to_owned());

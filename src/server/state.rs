@@ -7,8 +7,19 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::{Arc, RwLock};
 
+/// Cloned for every request, often several times (each `State` extractor, each server
+/// function's `state()`), so a clone is one reference count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateParts;
+    fn deref(&self) -> &AppStateParts {
+        &self.0
+    }
+}
+
+pub struct AppStateParts {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     pub store: Store,
@@ -30,6 +41,10 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub fn new(parts: AppStateParts) -> AppState {
+        AppState(Arc::new(parts))
+    }
+
     /// A copy of the calendar as it stands now.
     pub fn calendar(&self) -> WorkCalendar {
         self.calendar.read().map(|c| c.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
