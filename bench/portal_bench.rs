@@ -8,7 +8,12 @@
 //!   deadlines) in SQLite, then the queries of a clerk's queue page (a page of lines
 //!   plus every tab's count) for each kind of clerk, timed;
 //! - `fixture N DIR`: only the N generated cases, and `DIR/lookups.txt`: 20,000 of
-//!   them (tracking number, the phone's last four digits) for the lookup's load test.
+//!   them (tracking number, the phone's last four digits) for the lookup's load test;
+//! - `paced ADDR PATH LOOKUPS RATE SECONDS CONNECTIONS`: the lookup's server function
+//!   asked at a steady RATE a second (open loop), each request the form of one line of
+//!   LOOKUPS. A request's latency counts from when it was due, not from when a free
+//!   connection sent it, so a slow answer that holds the next ones back is counted in
+//!   them too (wrk, closed loop, would wait and measure only the server's turn).
 
 use portal::domain::catalog::ServiceItem;
 use portal::server::catalog_loader::{read_catalog, store_catalog};
@@ -27,7 +32,8 @@ async fn main() {
         Some("fixture") => {
             fixture(args[2].parse().unwrap(), &args[3]).await;
         }
-        _ => eprintln!("usage: portal-bench bare ADDR FILE | submissions N CONCURRENCY DIR | queue N DIR | fixture N DIR"),
+        Some("paced") => paced(&args[2], &args[3], &args[4], args[5].parse().unwrap(), args[6].parse().unwrap(), args[7].parse().unwrap()),
+        _ => eprintln!("usage: portal-bench bare ADDR FILE | submissions N CONCURRENCY DIR | queue N DIR | fixture N DIR | paced ADDR PATH LOOKUPS RATE SECONDS CONNECTIONS"),
     }
 }
 
@@ -42,12 +48,102 @@ fn summary(label: &str, n: usize, elapsed: Duration, mut latencies: Vec<Duration
     latencies.sort();
     let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     println!(
-        "{label}: {n} in {:.2} s = {:.0}/s, p50 {:.2} ms, p99 {:.2} ms",
+        "{label}: {n} in {:.2} s = {:.0}/s, p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms",
         elapsed.as_secs_f64(),
         n as f64 / elapsed.as_secs_f64(),
         p(0.50).as_secs_f64() * 1e3,
-        p(0.99).as_secs_f64() * 1e3
+        p(0.99).as_secs_f64() * 1e3,
+        p(0.999).as_secs_f64() * 1e3,
+        latencies[latencies.len() - 1].as_secs_f64() * 1e3
     );
+}
+
+/// The open-loop load of `paced` (see the file's head). Plain threads with blocking
+/// sockets: a thread sleeps to the microsecond, where the async runtime's timers
+/// would wake up to a millisecond late and count the bench's lateness as the portal's.
+fn paced(addr: &str, path: &str, lookups: &str, rate: u64, seconds: u64, connections: usize) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let requests: Vec<Vec<u8>> = std::fs::read_to_string(lookups)
+        .expect("the lookups file")
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .map(|(number, last4)| {
+            let body = format!("number={number}&phone={last4}");
+            format!(
+                "POST {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nAccept: application/json\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes()
+        })
+        .collect();
+    assert!(!requests.is_empty(), "no lookups in {lookups}");
+    let requests = Arc::new(requests);
+    let total = rate * seconds;
+    let next = Arc::new(AtomicU64::new(0));
+    let start = Instant::now() + Duration::from_millis(200);
+    let workers: Vec<_> = (0..connections)
+        .map(|_| {
+            let (requests, next, addr) = (requests.clone(), next.clone(), addr.to_string());
+            std::thread::spawn(move || {
+                let stream = std::net::TcpStream::connect(&addr).expect("connect to the portal");
+                stream.set_nodelay(true).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut writer = stream;
+                let (mut latencies, mut not_ok) = (Vec::new(), 0u64);
+                let (mut line, mut body) = (String::new(), Vec::new());
+                loop {
+                    let slot = next.fetch_add(1, Ordering::Relaxed);
+                    if slot >= total {
+                        break;
+                    }
+                    let due = start + Duration::from_nanos(slot * 1_000_000_000 / rate);
+                    let now = Instant::now();
+                    if due > now {
+                        std::thread::sleep(due - now);
+                    }
+                    // Spread over the list the same way in every run (Knuth's multiplicative hash).
+                    let request = &requests[(slot.wrapping_mul(2_654_435_761) % requests.len() as u64) as usize];
+                    writer.write_all(request).expect("send a lookup");
+                    line.clear();
+                    reader.read_line(&mut line).expect("read the status line");
+                    let status = line.split(' ').nth(1).unwrap_or("").to_string();
+                    let mut length = 0usize;
+                    loop {
+                        line.clear();
+                        reader.read_line(&mut line).expect("read a header");
+                        let header = line.trim_end();
+                        if header.is_empty() {
+                            break;
+                        }
+                        let (name, value) = header.split_once(':').unwrap_or((header, ""));
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().expect("a content length");
+                        }
+                        assert!(!name.eq_ignore_ascii_case("transfer-encoding"), "the lookup's answer came chunked; this client reads lengths only");
+                    }
+                    body.resize(length, 0);
+                    reader.read_exact(&mut body).expect("read the answer");
+                    latencies.push(due.elapsed());
+                    if status != "200" {
+                        not_ok += 1;
+                    }
+                }
+                (latencies, not_ok)
+            })
+        })
+        .collect();
+    let (mut latencies, mut not_ok) = (Vec::new(), 0);
+    for worker in workers {
+        let (l, n) = worker.join().expect("a load thread");
+        latencies.extend(l);
+        not_ok += n;
+    }
+    summary(&format!("lookup at {rate}/s, open loop"), latencies.len(), start.elapsed(), latencies);
+    if not_ok > 0 {
+        println!("non-200 answers: {not_ok}");
+    }
 }
 
 /// Runs `n` operations with `concurrency` workers; returns wall time and per-op latencies.
