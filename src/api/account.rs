@@ -103,7 +103,7 @@ pub(crate) mod ssr {
             if let Some(t) = self.known.get(code) {
                 return Ok(t.clone());
             }
-            let name = self.st.store.service_item(code).await.map_err(|e| internal("account service", e))?.map(|i| i.name).unwrap_or_default();
+            let name = self.st.store.service_item(code).await.map_err(|e| internal("account service", e))?.map(|i| i.name.clone()).unwrap_or_default();
             self.known.insert(code.to_owned(), name.clone());
             Ok(name)
         }

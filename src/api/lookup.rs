@@ -246,7 +246,7 @@ pub(crate) mod ssr {
             },
             fee: case.fee,
             waiver: item.as_ref().and_then(|i| i.charge.as_ref()).and_then(|c| c.waived.clone()),
-            provided: provided(case, parts.provisions, item.as_ref()),
+            provided: provided(case, parts.provisions, item.as_deref()),
         })
     }
 }

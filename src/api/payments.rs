@@ -62,7 +62,7 @@ pub async fn load_checkout(reference: String) -> Result<CheckoutView, ApiError> 
     let st = state();
     let payment = st.store.payment(&reference).await.map_err(|e| internal("checkout", e))?.ok_or(ApiError::NotFound)?;
     let case = st.store.case_by_id(payment.case_id).await.map_err(|e| internal("checkout case", e))?.ok_or(ApiError::NotFound)?;
-    let service_name = st.store.service_item(&case.service_code).await.map_err(|e| internal("checkout item", e))?.map(|i| i.name).unwrap_or_default();
+    let service_name = st.store.service_item(&case.service_code).await.map_err(|e| internal("checkout item", e))?.map(|i| i.name.clone()).unwrap_or_default();
     Ok(CheckoutView {
         reference: payment.reference,
         amount: crate::domain::fee::yuan(payment.amount_fen),

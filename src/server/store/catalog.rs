@@ -135,9 +135,9 @@ impl Store {
         Ok(rows)
     }
 
-    pub async fn service_item(&self, code: &str) -> StoreResult<Option<ServiceItem>> {
+    pub async fn service_item(&self, code: &str) -> StoreResult<Option<Arc<ServiceItem>>> {
         if let Some((_, kept)) = self.catalog.items.read().unwrap_or_else(|p| p.into_inner()).get(code).filter(|(at, _)| fresh(at)) {
-            return Ok(Some(kept.as_ref().clone()));
+            return Ok(Some(kept.clone()));
         }
         let read = Instant::now();
         let definition: Option<String> = on_pool!(self, pool => {
@@ -145,7 +145,8 @@ impl Store {
         });
         let Some(definition) = definition else { return Ok(None) };
         let item: ServiceItem = serde_json::from_str(&definition).map_err(|e| corrupt(format!("service item {code}: {e}")))?;
-        self.catalog.items.write().unwrap_or_else(|p| p.into_inner()).insert(code.to_owned(), (read, Arc::new(item.clone())));
+        let item = Arc::new(item);
+        self.catalog.items.write().unwrap_or_else(|p| p.into_inner()).insert(code.to_owned(), (read, item.clone()));
         Ok(Some(item))
     }
 
