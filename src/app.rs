@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/services") view=citizen::catalog_page::CatalogPage ssr=SsrMode::Async/>
                         <Route path=path!("/services/:code") view=citizen::guide_page::GuidePage ssr=SsrMode::Async/>
                         <Route path=path!("/services/:code/apply") view=citizen::question_page::QuestionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bundles") view=citizen::bundle_pages::BundlesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bundles/:code") view=citizen::bundle_pages::BundleGuidePage ssr=SsrMode::Async/>
                         <Route path=path!("/track") view=citizen::track_page::TrackPage ssr=SsrMode::Async/>
                         <Route path=path!("/me") view=citizen::me_page::MePage ssr=SsrMode::Async/>
                     </ParentRoute>
@@ -157,7 +159,7 @@ fn HandheldLayout() -> impl IntoView {
     };
     let tabs = [
         ("/m", t_string!(i18n, nav.tab_home).to_string(), here == "/m"),
-        ("/m/services", t_string!(i18n, nav.tab_services).to_string(), here.starts_with("/m/services")),
+        ("/m/services", t_string!(i18n, nav.tab_services).to_string(), here.starts_with("/m/services") || here.starts_with("/m/bundles")),
         ("/m/track", t_string!(i18n, nav.tab_track).to_string(), here.starts_with("/m/track")),
         ("/m/me", t_string!(i18n, nav.tab_me).to_string(), here.starts_with("/m/me")),
     ];

@@ -19,7 +19,8 @@ pub const HANDHELD_ROOT: &str = "/m";
 /// application steps are shared: they are the same address in both.)
 fn has_handheld_twin(path: &str) -> bool {
     let bare = path.split(['?', '#']).next().unwrap_or("");
-    bare == "/" || bare == "/services" || bare == "/track" || bare == "/me" || (bare.starts_with("/services/") && bare.matches('/').count() == 2)
+    let item_guide = |list: &str| bare.strip_prefix(list).is_some_and(|rest| rest.starts_with('/') && rest.matches('/').count() == 1);
+    bare == "/" || bare == "/services" || bare == "/bundles" || bare == "/track" || bare == "/me" || item_guide("/services") || item_guide("/bundles")
 }
 
 impl Shell {
@@ -75,8 +76,13 @@ mod tests {
         assert_eq!(h.path("/services?audience=individual"), "/m/services?audience=individual");
         assert_eq!(h.path("/services/HLT-0001"), "/m/services/HLT-0001");
         assert_eq!(h.path("/track"), "/m/track");
+        assert_eq!(h.path("/bundles"), "/m/bundles");
+        assert_eq!(h.path("/bundles/BND-0001"), "/m/bundles/BND-0001");
         // The application steps and staff pages have one address.
         assert_eq!(h.path("/services/HLT-0001/apply"), "/services/HLT-0001/apply");
+        assert_eq!(h.path("/bundles/BND-0001/apply"), "/bundles/BND-0001/apply");
+        assert_eq!(h.path("/bundle-apply/x/check"), "/bundle-apply/x/check");
+        assert_eq!(h.path("/servicesX/a"), "/servicesX/a");
         assert_eq!(h.path("/admin"), "/admin");
         assert_eq!(Shell::Desktop.path("/services"), "/services");
     }
@@ -89,6 +95,8 @@ mod tests {
         assert_eq!(handheld_twin("/me"), "/m/me");
         assert_eq!(handheld_twin("/services/HLT-0001"), "/m/services/HLT-0001");
         assert_eq!(handheld_twin("/apply/x/check"), "/m");
+        assert_eq!(handheld_twin("/bundles/BND-0002"), "/m/bundles/BND-0002");
+        assert_eq!(desktop_twin("/m/bundles"), "/bundles");
         assert_eq!(handheld_twin("/"), "/m");
     }
 }

@@ -8,6 +8,8 @@ import { test, expect, type Page } from "@playwright/test";
 import {
   APPLY_PATH,
   questionCounter,
+  readBundle,
+  readCatalogItem,
   ID_WITH_WRONG_CHECK_DIGIT,
   fieldError,
   escapeRegExp,
@@ -43,7 +45,13 @@ const TABS = [
   { href: "/m/me", label: zh.nav.tab_me },
 ];
 
-const PAGES = ["/m", "/m/services", "/m/services?q=sydj", "/m/services/HLT-0001", "/m/track", "/m/me"];
+const PAGES = ["/m", "/m/services", "/m/services?q=sydj", "/m/services/HLT-0001", "/m/bundles", "/m/bundles/BND-0001", "/m/track", "/m/me"];
+
+/** The tab a handheld page lights: bundles (一件事) are services too. */
+function currentTab(path: string) {
+  const tabPath = path.replace(/^\/m\/bundles/, "/m/services");
+  return TABS.filter((t) => tabPath === t.href || tabPath.startsWith(`${t.href}/`) || tabPath.startsWith(`${t.href}?`)).pop()!;
+}
 
 /** The tab bar, found by its name. */
 function tabBar(page: Page) {
@@ -72,8 +80,7 @@ test.describe("handheld version with JavaScript", () => {
       expect(answer?.status(), path).toBe(200);
       const bar = tabBar(page);
       await expect(bar.getByRole("link")).toHaveText(TABS.map((t) => t.label));
-      const current = TABS.filter((t) => path === t.href || path.startsWith(`${t.href}/`) || path.startsWith(`${t.href}?`)).pop()!;
-      await expect(bar.getByRole("link", { name: current.label })).toHaveAttribute("aria-current", "page");
+      await expect(bar.getByRole("link", { name: currentTab(path).label })).toHaveAttribute("aria-current", "page");
       await checkPhoneFit(page, path);
       await checkA11y(page, { label: path });
     }
@@ -105,6 +112,32 @@ test.describe("handheld version with JavaScript", () => {
     await checkPhoneFit(page, "/m with suggestions");
     await suggestion.click();
     await expect(page).toHaveURL(/\/m\/services\/HLT-0001$/);
+  });
+
+  test("bundles (一件事) stay on the handheld version up to their shared application step", async ({ page }) => {
+    const opening = readBundle("BND-0001");
+    const firstPart = readCatalogItem(opening.parts[0].service);
+    await page.goto("/m");
+    await page.getByRole("link", { name: new RegExp(escapeRegExp(zh.bundle.home_title)) }).click();
+    await expect(page).toHaveURL(/\/m\/bundles$/);
+    await expect(page.getByRole("heading", { level: 1, name: zh.bundle.list_title })).toBeVisible();
+    await page.getByRole("link", { name: opening.name, exact: true }).click();
+    await expect(page).toHaveURL(/\/m\/bundles\/BND-0001$/);
+    await expect(page.getByRole("heading", { level: 1, name: opening.name })).toBeVisible();
+    await expect(tabBar(page).getByRole("link", { name: zh.nav.tab_services })).toHaveAttribute("aria-current", "page");
+    // A part's own guide is the handheld one.
+    await page.getByRole("link", { name: firstPart.name, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`/m/services/${opening.parts[0].service}$`));
+    await page.goBack();
+    // The combined form has one address for both frames, as a single application's steps do.
+    await page.getByRole("link", { name: zh.bundle.apply, exact: true }).click();
+    await expect(page).toHaveURL(/\/bundles\/BND-0001\/apply$/);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(opening.name);
+    // And the desktop twin of the guide is the desktop guide.
+    await page.goto("/m/bundles/BND-0001");
+    await page.getByRole("link", { name: zh.nav.desktop, exact: true }).click();
+    await expect(page).toHaveURL(/\/bundles\/BND-0001$/);
+    await expect(tabBar(page)).toHaveCount(0);
   });
 
   test("the lookup on /m answers on /m", async ({ page }) => {

@@ -2,7 +2,9 @@
 //! combined form (`/bundles/{code}/apply`), its documents asked once
 //! (`/bundle-apply/{draft}/materials`), the check step (`/bundle-apply/{draft}/check`)
 //! and one progress view of every part (`/bundle-receipt/{number}`). Plain pages and
-//! forms; the combined form is the same island as a single application's.
+//! forms; the combined form is the same island as a single application's. The list
+//! and the guides are on the handheld version too (`/m/bundles…`); the steps have
+//! one address in both, as a single application's do.
 
 use crate::api::bundles::*;
 use crate::domain::bundle::PartState;
@@ -15,6 +17,7 @@ use crate::ui::citizen::materials_page::{UploadOutcome, upload_error_message};
 use crate::ui::components::application_form::ApplicationForm;
 use crate::ui::components::error_summary::ErrorSummary;
 use crate::ui::components::material_upload::{MaterialUpload, UploadModel, message_codes};
+use crate::ui::shell::shell_path;
 use crate::ui::{days_label, lang, load_page, page_data};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -41,7 +44,7 @@ fn bundles_view(bundles: Vec<BundleListing>) -> impl IntoView {
         <ul class="grid gap-4">
             {bundles.into_iter().map(|b| view! {
                 <li class="card" data-testid=format!("bundle-{}", b.code)>
-                    <h2 class="text-xl font-semibold"><a class="link" href=format!("/bundles/{}", b.code)>{b.name.get(lang).to_owned()}</a></h2>
+                    <h2 class="text-xl font-semibold"><a class="link" href=shell_path(&format!("/bundles/{}", b.code))>{b.name.get(lang).to_owned()}</a></h2>
                     <p class="my-2 text-slate-700">{b.summary.get(lang).to_owned()}</p>
                     <p class="text-sm">{fill_template(&t_string!(i18n, bundle.parts_count).to_string(), &[("n", b.parts.len().to_string())])}": "{names(&b.parts, lang)}</p>
                 </li>
@@ -92,7 +95,7 @@ fn guide_view(v: BundleGuideView) -> impl IntoView {
                 {v.parts.iter().map(|p| view! {
                     <tr>
                         <td>
-                            <a class="link font-semibold" href=format!("/services/{}", p.service)>{p.name.get(lang).to_owned()}</a>
+                            <a class="link font-semibold" href=shell_path(&format!("/services/{}", p.service))>{p.name.get(lang).to_owned()}</a>
                             {waits_text(i18n, p, lang).map(|t| view! { <span class="block text-sm text-slate-700">{t}</span> })}
                         </td>
                         <td>{p.department.get(lang).to_owned()}</td>

@@ -42,7 +42,7 @@ pub fn HomePage() -> impl IntoView {
                 <p class="text-slate-700">{t_string!(i18n, home.enterprise_desc).to_string()}</p>
             </a>
         </div>
-        <a href="/bundles" class="card mb-8 block no-underline hover:border-red-800" data-testid="home-bundles">
+        <a href=shell_path("/bundles") class="card mb-8 block no-underline hover:border-red-800" data-testid="home-bundles">
             <h2 class="text-xl font-semibold text-red-800">{t_string!(i18n, bundle.home_title).to_string()}</h2>
             <p class="text-slate-700">{t_string!(i18n, bundle.home_intro).to_string()}</p>
         </a>
