@@ -1,6 +1,6 @@
 // The handheld version's service worker (scope /m): keeps the frame (stylesheet,
 // icons, scripts) and the public pages a citizen has read there (home, catalog,
-// guides) for a lost connection, and shows /offline.html where there is nothing to
+// bundles, guides) for a lost connection, and shows /offline.html where there is nothing to
 // show. The desktop site is not under it.
 // Pages with personal data (lookups, applications, receipts, staff pages) and every
 // POST always go to the network and are never stored. The portal works the same
@@ -8,8 +8,8 @@
 const CACHE = "portal-v2";
 const SHELL = ["/offline.html", "/pkg/portal.css", "/favicon.svg", "/islands.js", "/manifest.webmanifest", "/icons/icon-192.png"];
 
-// Public pages worth keeping: the handheld home, catalog and guides.
-const KEEP = /^\/m(\/services(\/[A-Z]{3}-\d{4})?)?$/;
+// Public pages worth keeping: the handheld home, catalog, bundles and their guides.
+const KEEP = /^\/m(\/(services|bundles)(\/[A-Z]{3}-\d{4})?)?$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -190,7 +190,7 @@ test.describe("a photo from the phone's camera", () => {
 });
 
 test.describe("installable, and readable offline", () => {
-  test("manifest and icons; a guide read before opens offline, anything else shows the offline page", async ({ page, context }) => {
+  test("manifest and icons; a guide or a bundle's guide read before opens offline, anything else shows the offline page", async ({ page, context }) => {
     await page.goto("/m");
     const href = await page.locator('link[rel="manifest"]').getAttribute("href");
     const manifest = await (await page.request.get(href!)).json();
@@ -207,11 +207,15 @@ test.describe("installable, and readable offline", () => {
     await page.reload();
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await page.goto("/m/services/HLT-0001"); // read once, online
+    await page.goto("/m/bundles/BND-0003");
+    const newborn = readBundle("BND-0003");
 
     await context.setOffline(true);
     try {
       await page.goto("/m/services/HLT-0001");
       await expect(page.getByRole("heading", { level: 1, name: hltItem.name })).toBeVisible();
+      await page.goto("/m/bundles/BND-0003");
+      await expect(page.getByRole("heading", { level: 1, name: newborn.name })).toBeVisible();
       await page.goto("/m/track?number=350102-20000101-999999-5&phone=8000");
       await expect(page.getByRole("heading", { level: 1, name: "网络连接不可用" })).toBeVisible();
       await expect(page.getByRole("link", { name: "12345" }).first()).toHaveAttribute("href", "tel:12345");
