@@ -64,10 +64,13 @@ fn summary(label: &str, n: usize, elapsed: Duration, mut latencies: Vec<Duration
 fn paced(addr: &str, path: &str, lookups: &str, rate: u64, seconds: u64, connections: usize) {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::sync::atomic::{AtomicU64, Ordering};
+    assert!(rate > 0 && seconds > 0 && connections > 0, "paced: RATE, SECONDS and CONNECTIONS must be above zero");
+    // The lines lookup.lua reads too: "<tracking number> <four digits>".
     let requests: Vec<Vec<u8>> = std::fs::read_to_string(lookups)
         .expect("the lookups file")
         .lines()
-        .filter_map(|line| line.split_once(' '))
+        .filter_map(|line| line.trim_end().split_once(' '))
+        .filter(|(number, last4)| !number.is_empty() && !number.contains(' ') && last4.len() == 4 && last4.bytes().all(|b| b.is_ascii_digit()))
         .map(|(number, last4)| {
             let body = format!("number={number}&phone={last4}");
             format!(
@@ -89,9 +92,11 @@ fn paced(addr: &str, path: &str, lookups: &str, rate: u64, seconds: u64, connect
             std::thread::spawn(move || {
                 let stream = std::net::TcpStream::connect(&addr).expect("connect to the portal");
                 stream.set_nodelay(true).unwrap();
+                // An answer that never comes stops the bench rather than hanging it.
+                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut writer = stream;
-                let (mut latencies, mut not_ok) = (Vec::new(), 0u64);
+                let (mut latencies, mut not_ok, mut not_found) = (Vec::new(), 0u64, 0u64);
                 let (mut line, mut body) = (String::new(), Vec::new());
                 loop {
                     let slot = next.fetch_add(1, Ordering::Relaxed);
@@ -103,16 +108,19 @@ fn paced(addr: &str, path: &str, lookups: &str, rate: u64, seconds: u64, connect
                     if due > now {
                         std::thread::sleep(due - now);
                     }
-                    // Spread over the list the same way in every run (Knuth's multiplicative hash).
+                    // Through the list by a fixed large stride, the same in every run.
                     let request = &requests[(slot.wrapping_mul(2_654_435_761) % requests.len() as u64) as usize];
                     writer.write_all(request).expect("send a lookup");
-                    line.clear();
-                    reader.read_line(&mut line).expect("read the status line");
-                    let status = line.split(' ').nth(1).unwrap_or("").to_string();
+                    let mut read_line = |line: &mut String| {
+                        line.clear();
+                        let read = reader.read_line(line).expect("read the portal's answer (no answer in 10 s?)");
+                        assert!(read > 0, "the portal closed the connection");
+                    };
+                    read_line(&mut line);
+                    let status = line.split_whitespace().nth(1).unwrap_or("").to_string();
                     let mut length = 0usize;
                     loop {
-                        line.clear();
-                        reader.read_line(&mut line).expect("read a header");
+                        read_line(&mut line);
                         let header = line.trim_end();
                         if header.is_empty() {
                             break;
@@ -122,27 +130,35 @@ fn paced(addr: &str, path: &str, lookups: &str, rate: u64, seconds: u64, connect
                             length = value.trim().parse().expect("a content length");
                         }
                         assert!(!name.eq_ignore_ascii_case("transfer-encoding"), "the lookup's answer came chunked; this client reads lengths only");
+                        assert!(!(name.eq_ignore_ascii_case("connection") && value.trim().eq_ignore_ascii_case("close")), "the portal closes the connection after an answer");
                     }
                     body.resize(length, 0);
                     reader.read_exact(&mut body).expect("read the answer");
                     latencies.push(due.elapsed());
                     if status != "200" {
                         not_ok += 1;
+                    } else if !body.starts_with(b"{\"Found\"") {
+                        // A 200 that found nothing (a wrong line, a wrong fixture) read no case.
+                        not_found += 1;
                     }
                 }
-                (latencies, not_ok)
+                (latencies, not_ok, not_found)
             })
         })
         .collect();
-    let (mut latencies, mut not_ok) = (Vec::new(), 0);
+    let (mut latencies, mut not_ok, mut not_found) = (Vec::new(), 0, 0);
     for worker in workers {
-        let (l, n) = worker.join().expect("a load thread");
+        let (l, n, f) = worker.join().expect("a load thread");
         latencies.extend(l);
         not_ok += n;
+        not_found += f;
     }
     summary(&format!("lookup at {rate}/s, open loop"), latencies.len(), start.elapsed(), latencies);
     if not_ok > 0 {
         println!("non-200 answers: {not_ok}");
+    }
+    if not_found > 0 {
+        println!("lookups that found no case: {not_found}");
     }
 }
 

@@ -423,7 +423,7 @@ pub async fn load_application(service: String, draft: Option<String>) -> Result<
     let today = today();
     let signed_in = crate::api::ssr::current_citizen().await?.is_some();
     let Some(draft_id) = draft.filter(|d| !d.is_empty()) else {
-        return Ok(ApplicationView { item: std::sync::Arc::unwrap_or_clone(item), draft_id: None, answers: RawAnswers::new(), errors: FieldErrors::default(), today: today.to_string(), signed_in, filed_for: None });
+        return Ok(ApplicationView { item: (*item).clone(), draft_id: None, answers: RawAnswers::new(), errors: FieldErrors::default(), today: today.to_string(), signed_in, filed_for: None });
     };
     let d = owned_draft(&store, &draft_id).await?;
     if d.service_code != item.code {
@@ -440,7 +440,7 @@ pub async fn load_application(service: String, draft: Option<String>) -> Result<
     // Errors only once something was saved that fails: a proxy draft starts with
     // just the resident's number, and is not yet wrong.
     let errors = if filed_for.is_some() && d.created_at == d.updated_at { FieldErrors::default() } else { errors };
-    Ok(ApplicationView { item: std::sync::Arc::unwrap_or_clone(item), draft_id: Some(d.id), answers: d.answers, errors, today: today.to_string(), signed_in, filed_for })
+    Ok(ApplicationView { item: (*item).clone(), draft_id: Some(d.id), answers: d.answers, errors, today: today.to_string(), signed_in, filed_for })
 }
 
 /// Saves the answers (always, valid or not, so nothing typed is lost) and sends the
@@ -541,7 +541,7 @@ pub async fn load_materials(draft: String) -> Result<MaterialsView, ApiError> {
     let options = item.materials.iter().map(|m| (m.code.clone(), crate::domain::provision::options(m, credit, &held))).collect();
     let deferral_due = crate::domain::provision::deferral_due(&st.calendar(), today(), item.deferral_days).to_string();
     let signed_in = crate::api::ssr::current_citizen().await?.is_some();
-    Ok(MaterialsView { item: std::sync::Arc::unwrap_or_clone(item), draft_id: d.id, uploaded, max_bytes: st.settings.upload_max_bytes, provided, options, held, deferral_due, signed_in })
+    Ok(MaterialsView { item: (*item).clone(), draft_id: d.id, uploaded, max_bytes: st.settings.upload_max_bytes, provided, options, held, deferral_due, signed_in })
 }
 
 #[server(endpoint = "applications/check")]
@@ -559,7 +559,7 @@ pub async fn load_check(draft: String) -> Result<CheckView, ApiError> {
     let codes: Vec<&str> = uploaded.iter().map(|u| u.material_code.as_str()).collect();
     let missing = crate::domain::provision::missing(&item, &codes, &provided);
     let issuing_sites = state().sites.issuing().map(|s| (s.code.clone(), s.name.clone())).collect();
-    Ok(CheckView { item: std::sync::Arc::unwrap_or_clone(item), draft_id: d.id, answers: d.answers, errors, uploaded, missing, provided, issuing_sites })
+    Ok(CheckView { item: (*item).clone(), draft_id: d.id, answers: d.answers, errors, uploaded, missing, provided, issuing_sites })
 }
 
 /// Turns the draft into a case. Idempotent: the draft id is the idempotency key,

@@ -139,7 +139,7 @@ pub mod ssr {
     pub async fn part_items(store: &Store, bundle: &Bundle) -> Result<Vec<ServiceItem>, ApiError> {
         let mut items = Vec::with_capacity(bundle.parts.len());
         for part in &bundle.parts {
-            items.push(std::sync::Arc::unwrap_or_clone(crate::api::applications::ssr::item(store, &part.service).await?));
+            items.push((*crate::api::applications::ssr::item(store, &part.service).await?).clone());
         }
         Ok(items)
     }

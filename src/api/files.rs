@@ -173,7 +173,7 @@ pub async fn upload_bundle_material(
     let mut items = Vec::new();
     for part in &bundle.parts {
         match st.store.service_item(&part.service).await {
-            Ok(Some(item)) => items.push(std::sync::Arc::unwrap_or_clone(item)),
+            Ok(Some(item)) => items.push((*item).clone()),
             Ok(None) => return StatusCode::NOT_FOUND.into_response(),
             Err(e) => return unavailable("bundle upload: loading item", e),
         }

@@ -618,7 +618,7 @@ pub async fn staff_case(tracking: String) -> Result<StaffCaseView, ApiError> {
         site,
         delivery: case.delivery,
         delivery_site,
-        item: std::sync::Arc::unwrap_or_clone(item),
+        item: (*item).clone(),
         materials,
         events,
         reviews,

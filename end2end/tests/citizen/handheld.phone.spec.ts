@@ -114,7 +114,7 @@ test.describe("handheld version with JavaScript", () => {
     await expect(page).toHaveURL(/\/m\/services\/HLT-0001$/);
   });
 
-  test("bundles (一件事) stay on the handheld version up to their shared application step", async ({ page }) => {
+  test("bundles (一件事) stay on the handheld version up to their combined form", async ({ page }) => {
     const opening = readBundle("BND-0001");
     const firstPart = readCatalogItem(opening.parts[0].service);
     await page.goto("/m");
@@ -129,7 +129,7 @@ test.describe("handheld version with JavaScript", () => {
     await page.getByRole("link", { name: firstPart.name, exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`/m/services/${opening.parts[0].service}$`));
     await page.goBack();
-    // The combined form has one address for both frames, as a single application's steps do.
+    // The combined form is in the desktop frame only (a bundle has no one-question-a-screen form).
     await page.getByRole("link", { name: zh.bundle.apply, exact: true }).click();
     await expect(page).toHaveURL(/\/bundles\/BND-0001\/apply$/);
     await expect(page.getByRole("heading", { level: 1 })).toContainText(opening.name);

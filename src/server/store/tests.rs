@@ -56,7 +56,7 @@ pub(crate) async fn fresh_postgres_database() -> Option<String> {
 /// build allows: without `LIBSQLITE3_FLAGS` (.cargo/config.toml) in the build, SQLite
 /// quietly caps the pragma there, and a large database is read with a system call a page.
 #[tokio::test]
-async fn sqlite_maps_a_database_past_two_gigabytes() {
+async fn sqlite_memory_map_is_not_capped_at_two_gigabytes() {
     let store = stores().await.remove(0);
     let Pool::Sqlite(pool, _) = &store.pool else { panic!("the first store is SQLite") };
     let mapped: i64 = sqlx::query_scalar("PRAGMA mmap_size").fetch_one(pool).await.unwrap();

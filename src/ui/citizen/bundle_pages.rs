@@ -3,8 +3,9 @@
 //! (`/bundle-apply/{draft}/materials`), the check step (`/bundle-apply/{draft}/check`)
 //! and one progress view of every part (`/bundle-receipt/{number}`). Plain pages and
 //! forms; the combined form is the same island as a single application's. The list
-//! and the guides are on the handheld version too (`/m/bundles…`); the steps have
-//! one address in both, as a single application's do.
+//! and the guides are on the handheld version too (`/m/bundles…`); the combined form
+//! and the steps after it are in the desktop frame only (they fit a phone): a bundle
+//! has no one-question-a-screen form as a single application has.
 
 use crate::api::bundles::*;
 use crate::domain::bundle::PartState;
