@@ -143,6 +143,10 @@ fn like_pattern(query: &str) -> String {
     p
 }
 
+/// How much of an SQLite database file is read through a memory map: all of it, as
+/// far as the build allows (`SQLITE_MAX_MMAP_SIZE` in .cargo/config.toml, the same 1 TiB).
+const SQLITE_MMAP_BYTES: i64 = 1 << 40;
+
 impl Store {
     /// Connects to `url` (`sqlite:…` or `postgres://…`) and brings the schema up to date.
     pub async fn connect(url: &str) -> StoreResult<Store> {
@@ -154,10 +158,9 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                // Read the file through a memory map, as far as it goes (up to the
-                // 1 TiB the build allows, .cargo/config.toml): no system call per page.
-                // SQLite still writes with write(), so durability is unchanged.
-                .pragma("mmap_size", "1099511627776");
+                // Read the file through a memory map, as far as it goes: no system
+                // call per page. SQLite still writes with write(), so durability is unchanged.
+                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
             if let Some(parent) = options.get_filename().parent() {
                 if !parent.as_os_str().is_empty() {
                     std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;

@@ -60,7 +60,7 @@ async fn sqlite_memory_map_is_not_capped_at_two_gigabytes() {
     let store = stores().await.remove(0);
     let Pool::Sqlite(pool, _) = &store.pool else { panic!("the first store is SQLite") };
     let mapped: i64 = sqlx::query_scalar("PRAGMA mmap_size").fetch_one(pool).await.unwrap();
-    assert_eq!(mapped, 1 << 40, "PRAGMA mmap_size: the build's SQLITE_MAX_MMAP_SIZE caps the map");
+    assert_eq!(mapped, SQLITE_MMAP_BYTES, "PRAGMA mmap_size: the build's SQLITE_MAX_MMAP_SIZE caps the map");
 }
 
 async fn seeded(store: &Store) {
